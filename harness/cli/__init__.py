@@ -1,0 +1,1 @@
+"""The `ohos-hil` command line."""

@@ -1,0 +1,1 @@
+"""Device conditions the harness sets (battery, network, storage, lab) and always restores."""

@@ -1,0 +1,76 @@
+"""What a lab controls out of band (cloud contents and quota, photos, the device-cloud link, faults).
+
+On the emulated device this is the `emuctl` command; a real device has none, so tests that need it
+declare the capability `cloud_control` and are skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.device.device import Device
+
+
+class LabControl:
+    """`emuctl` subcommands as methods; every call checks the exit status."""
+
+    def __init__(self, device: Device) -> None:
+        self._device = device
+
+    def _emuctl(self, *args: str | int, timeout: float = 30) -> str:
+        command = "emuctl " + " ".join(shlex.quote(str(arg)) for arg in args)
+        with self._device.trace.action("lab", command):
+            return self._device.shell(command, timeout=timeout).check().output.strip()
+
+    def reset(self) -> None:
+        self._emuctl("reset")
+
+    def state(self) -> dict[str, Any]:
+        return json.loads(self._emuctl("state"))
+
+    def add_photo(self, name: str, size: int) -> str:
+        """A new local photo (to upload); returns its media uri."""
+        return self._emuctl("photos", "add", name, size)
+
+    def add_cloud_file(self, name: str, size: int) -> str:
+        """A file in the cloud account; returns its media uri."""
+        return self._emuctl("cloud", "add", name, size)
+
+    def cloud_files(self) -> dict[str, int]:
+        """Cloud contents: name → size."""
+        lines = self._emuctl("cloud", "ls").splitlines()
+        return {name: int(size) for name, size, _ in (line.split(" ", 2) for line in lines if line)}
+
+    def set_cloud_quota(self, size: int) -> None:
+        self._emuctl("cloud", "quota", size)
+
+    def set_cloud_account(self, signed_in: bool) -> None:
+        self._emuctl("cloud", "account", "on" if signed_in else "off")
+
+    def set_gallery_switch(self, on: bool) -> None:
+        self._emuctl("cloud", "switch", "on" if on else "off")
+
+    def hold_link(self) -> None:
+        self._emuctl("link", "hold")
+
+    def release_link(self) -> None:
+        self._emuctl("link", "release")
+
+    def wait_transfer_parked(self, timeout: float = 10.0) -> None:
+        """Until a transfer waits at the held link (so a file is in flight)."""
+        self._emuctl("link", "wait-parked", timeout, timeout=timeout + 10)
+
+    def set_link_failing(self, failing: bool) -> None:
+        self._emuctl("link", "fail", "on" if failing else "off")
+
+    def set_wifi_only_sync(self, on: bool) -> None:
+        self._emuctl("network", "wifi-only", "on" if on else "off")
+
+    def set_fault(self, name: str, active: bool) -> None:
+        self._emuctl("fault", "set" if active else "clear", name)
+
+    def wait_sync_idle(self, timeout: float = 10.0) -> None:
+        self._emuctl("sync", "wait-idle", timeout, timeout=timeout + 10)

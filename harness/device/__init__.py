@@ -1,0 +1,1 @@
+"""A device under test: one transport, its controls, and the shim."""

@@ -1,0 +1,34 @@
+"""Start and stop the shim's abilities with `aa`, as on any OpenHarmony device (ohos-facts §3.6)."""
+
+from __future__ import annotations
+
+import shlex
+
+from harness.errors import DeviceCommandError
+from harness.hap import ShimVariant
+from harness.transport.base import Transport
+
+START_OK = "start ability successfully"
+STOP_OK = "force stop process successfully"
+
+
+class AbilityControl:
+    """`aa start` / `aa force-stop` for shim variants."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def start(self, variant: ShimVariant) -> None:
+        command = (
+            f"aa start -a {shlex.quote(variant.ability)} -b {shlex.quote(variant.bundle)} "
+            f"--pi port {variant.port}"
+        )
+        result = self._transport.run(command, timeout=20)
+        if START_OK not in result.output:
+            raise DeviceCommandError(command, result.exit_status, result.output)
+
+    def force_stop(self, variant: ShimVariant) -> None:
+        command = f"aa force-stop {shlex.quote(variant.bundle)}"
+        result = self._transport.run(command, timeout=20)
+        if STOP_OK not in result.output:
+            raise DeviceCommandError(command, result.exit_status, result.output)

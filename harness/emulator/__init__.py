@@ -1,0 +1,1 @@
+"""The emulated OpenHarmony device: services, device shell, and the fronts (hdc, SSH, serial)."""

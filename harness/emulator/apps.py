@@ -1,0 +1,174 @@
+"""The emulated ability manager: `aa start` runs a bundle's entry ability as a real process.
+
+A shim bundle's ability is the JS shim under Node.js (harness/shim/js/node-entry.js). The process is
+given its IPC channels (docs/emulator-ipc.md) and the caller identity of its bundle; its stdout and
+stderr go to hilog, as an app's console does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.emulator.bundles import BundleInfo
+from harness.emulator.hilog import Hilog
+from harness.emulator.ipc import ProcessIpc
+from harness.emulator.ports import PortTable
+from harness.emulator.samgr import SystemAbilityManager
+from harness.emulator.services.binder import Caller
+
+SHIM_DIR = Path(__file__).resolve().parents[1] / "shim" / "js"
+SHIM_ENTRY = SHIM_DIR / "node-entry.js"
+APP_DOMAIN = 0x0
+
+
+class AbilityStartError(Exception):
+    """`aa start` could not start the ability; the message is what `aa` prints after "error: "."""
+
+
+@dataclass
+class RunningAbility:
+    bundle: BundleInfo
+    ability: str
+    process: subprocess.Popen[bytes]
+    ipc: ProcessIpc
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+class AbilityManager:
+    """Installed bundles and their running abilities."""
+
+    def __init__(
+        self,
+        bundles: list[BundleInfo],
+        samgr: SystemAbilityManager,
+        ports: PortTable,
+        hilog: Hilog,
+        hello: dict[str, Any],
+    ) -> None:
+        self._bundles = {bundle.name: bundle for bundle in bundles}
+        self._samgr = samgr
+        self._ports = ports
+        self._hilog = hilog
+        self._hello = hello
+        self._running: dict[str, RunningAbility] = {}
+        self._lock = threading.Lock()
+
+    def installed(self) -> list[BundleInfo]:
+        return sorted(self._bundles.values(), key=lambda b: b.name)
+
+    def bundle(self, name: str) -> BundleInfo | None:
+        return self._bundles.get(name)
+
+    def running(self) -> list[RunningAbility]:
+        with self._lock:
+            return list(self._running.values())
+
+    def start(self, bundle_name: str, ability: str, parameters: dict[str, Any]) -> None:
+        bundle = self._bundles.get(bundle_name)
+        if bundle is None or ability != bundle.entry_ability:
+            raise AbilityStartError("failed to start ability.\nerror: resolve ability err.")
+        with self._lock:
+            if bundle_name in self._running:
+                return
+            node = shutil.which("node")
+            if node is None:
+                raise AbilityStartError(
+                    "failed to start ability.\nerror: node.js is missing on the emulator host."
+                )
+            self._running[bundle_name] = self._spawn(node, bundle, ability, parameters)
+
+    def _spawn(
+        self, node: str, bundle: BundleInfo, ability: str, parameters: dict[str, Any]
+    ) -> RunningAbility:
+        call_parent, call_child = socket.socketpair()
+        event_parent, event_child = socket.socketpair()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "OHOS_HIL_IPC": f"{call_child.fileno()},{event_child.fileno()}",
+        }
+        process = subprocess.Popen(
+            [node, str(SHIM_ENTRY)],
+            cwd=SHIM_DIR,
+            env=env,
+            pass_fds=(call_child.fileno(), event_child.fileno()),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        call_child.close()
+        event_child.close()
+        caller = Caller(process.pid, bundle.name, bundle.apl, bundle.system_app, bundle.permissions)
+        want = {
+            "bundle": bundle.name,
+            "ability": ability,
+            "parameters": {"port": bundle.default_port, **parameters},
+        }
+        ipc = ProcessIpc(
+            caller,
+            {**self._hello, "want": want},
+            call_parent,
+            event_parent,
+            self._samgr,
+            self._ports,
+            self._hilog,
+        )
+        ipc.start()
+        running = RunningAbility(bundle, ability, process, ipc)
+        threading.Thread(
+            target=self._pump_output, args=(running,), name=f"app-{process.pid}", daemon=True
+        ).start()
+        self._hilog.write(
+            "AbilityManagerService",
+            f"start ability {bundle.name}/{ability} pid {process.pid}",
+            domain=0xD001300,
+        )
+        return running
+
+    def _pump_output(self, running: RunningAbility) -> None:
+        assert running.process.stdout is not None
+        for raw in running.process.stdout:
+            self._hilog.write(
+                running.bundle.name,
+                raw.decode("utf-8", "replace").rstrip("\n"),
+                domain=APP_DOMAIN,
+                pid=running.pid,
+            )
+        status = running.process.wait()
+        running.ipc.close()
+        with self._lock:
+            if self._running.get(running.bundle.name) is running:
+                del self._running[running.bundle.name]
+        self._hilog.write(
+            "AbilityManagerService",
+            f"process {running.pid} ({running.bundle.name}) exited {status}",
+            domain=0xD001300,
+        )
+
+    def force_stop(self, bundle_name: str, timeout: float = 5.0) -> None:
+        with self._lock:
+            running = self._running.pop(bundle_name, None)
+        if running is None:
+            return
+        running.process.terminate()
+        try:
+            running.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+            running.process.wait(timeout)
+        running.ipc.close()
+
+    def stop_all(self) -> None:
+        for running in self.running():
+            with contextlib.suppress(OSError):
+                self.force_stop(running.bundle.name)

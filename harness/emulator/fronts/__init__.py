@@ -1,0 +1,1 @@
+"""The emulated devices' fronts: an hdc server, per-device SSH servers and serial consoles."""

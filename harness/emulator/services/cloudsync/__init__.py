@@ -1,0 +1,1 @@
+"""The emulated cloud sync system ability (SA 5204): GallerySync and Download."""

@@ -1,0 +1,81 @@
+"""A record of what the harness did to a device, in order.
+
+Every device action (shell command, shim call, condition change and restore) runs inside
+:meth:`Trace.action`. Listeners turn actions into report steps (the pytest plugin turns them into
+Allure steps); the records themselves become the call-trace attachment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+TraceListener = Callable[["TraceRecord"], AbstractContextManager[Any]]
+
+
+@dataclass
+class TraceRecord:
+    """One action: what kind, a one-line title, details, and how it ended."""
+
+    kind: str
+    title: str
+    details: dict[str, Any] = field(default_factory=dict)
+    started: float = 0.0
+    elapsed: float = 0.0
+    result: Any = None
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "details": self.details,
+            "started": self.started,
+            "elapsedMs": round(self.elapsed * 1000, 3),
+            "result": self.result,
+            "error": self.error,
+        }
+
+
+class Trace:
+    """Ordered action records plus the listeners that mirror them into reports."""
+
+    def __init__(self, max_records: int = 10_000) -> None:
+        self.records: list[TraceRecord] = []
+        self._listeners: list[TraceListener] = []
+        self._max_records = max_records
+
+    def add_listener(self, listener: TraceListener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: TraceListener) -> None:
+        self._listeners.remove(listener)
+
+    def mark(self) -> int:
+        """A position in the records, for :meth:`since`."""
+        return len(self.records)
+
+    def since(self, mark: int) -> list[TraceRecord]:
+        return self.records[mark:]
+
+    @contextmanager
+    def action(self, kind: str, title: str, **details: Any) -> Iterator[TraceRecord]:
+        """Run the body as one recorded action; set ``record.result`` inside to keep the outcome."""
+        record = TraceRecord(kind=kind, title=title, details=details, started=time.time())
+        if len(self.records) >= self._max_records:
+            del self.records[: self._max_records // 10]
+        self.records.append(record)
+        began = time.perf_counter()
+        with ExitStack() as stack:
+            for listener in list(self._listeners):
+                stack.enter_context(listener(record) or nullcontext())
+            try:
+                yield record
+            except BaseException as exc:
+                record.error = f"{type(exc).__name__}: {exc}"
+                raise
+            finally:
+                record.elapsed = time.perf_counter() - began
