@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from harness.emulator.device import DeviceConfig, EmulatedDevice
 from harness.emulator.profiles import get_profile
+from harness.emulator.shell.io import ShellIO
 from harness.emulator.shell.parser import ShellSyntaxError, parse
 
 
@@ -133,3 +136,15 @@ def test_ifconfig_takes_a_network_down(device):
     assert sh(device, "ifconfig wlan0 down") == ("", 0)
     assert not device.network.wifi_available and device.network.any_available
     assert sh(device, "ifconfig eth9 up")[1] == 1
+
+
+def test_a_backslash_newline_continues_the_line(device):
+    assert sh(device, "echo a \\\nb") == ("a b\n", 0)
+
+
+def test_a_cancelled_line_runs_nothing_more(device):
+    out: list[bytes] = []
+    cancel = threading.Event()
+    cancel.set()
+    status = device.shell_session().run("echo one; echo two", ShellIO(out.append, out.append, cancel=cancel))
+    assert out == [] and status == 0

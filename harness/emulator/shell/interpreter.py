@@ -38,6 +38,8 @@ class ShellSession:
             self.status = SYNTAX_ERROR
             return self.status
         for chain in chains:
+            if io.cancel.is_set():  # the client went away: the shell is killed, nothing more runs
+                break
             self.status = self._pipeline(chain.first, io)
             for operator, pipeline in chain.rest:
                 if io.cancel.is_set():

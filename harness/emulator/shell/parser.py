@@ -108,6 +108,8 @@ def _tokens(line: str) -> list[Word | str]:
                 raise ShellSyntaxError("syntax error: unterminated quoted string")
             parts.append(("".join(quoted), True))
             i = j + 1
+        elif ch == "\\" and line.startswith("\n", i + 1):
+            i += 2  # a line continuation
         elif ch == "\\" and i + 1 < n:
             current.append("\\" + line[i + 1] if line[i + 1] == "$" else line[i + 1])
             i += 2

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 
 from harness.emulator.fs import DeviceFsError
+from harness.emulator.services.cloudsync.download import cache_path
 from harness.emulator.shell.io import CommandContext
 
 USAGE = """\
@@ -23,6 +24,7 @@ usage: emuctl <area> <action> [args]
   photos ls                          local photos: name size uploaded uri
   cloud add NAME SIZE                a file in the cloud account; prints its uri
   cloud ls | cloud rm NAME           cloud contents: name size uri
+  cloud cache-path NAME              where a download of NAME keeps its partial file
   cloud quota BYTES                  the cloud account's quota
   cloud account on|off               signed in to the cloud account
   cloud switch on|off                the gallery's cloud sync switch
@@ -139,6 +141,11 @@ def _cloud(ctx: CommandContext, args: list[str]) -> str:
             if not cloud.remove(name):
                 raise UsageError(f"no cloud file {name!r}")
             return f"removed {name}"
+        case ["cache-path", name]:
+            item = next((i for i in cloud.items() if i.name == name), None)
+            if item is None:
+                raise UsageError(f"no cloud file {name!r}")
+            return cache_path(item)
         case ["quota", size] if size.isdigit():
             cloud.set_quota(int(size))
             return f"quota {size}"
@@ -148,7 +155,7 @@ def _cloud(ctx: CommandContext, args: list[str]) -> str:
         case ["switch", value]:
             cloud.set_flag("gallery_switch", _switch(value))
             return f"switch {value}"
-    raise UsageError("cloud add|ls|rm|quota|account|switch ...")
+    raise UsageError("cloud add|ls|rm|cache-path|quota|account|switch ...")
 
 
 def _link(ctx: CommandContext, args: list[str]) -> str:

@@ -1,0 +1,1 @@
+"""The emulated hdc server's parts: channels, shell, file transfer and port forwards (see hdc_server)."""
