@@ -14,8 +14,9 @@ from collections.abc import Mapping
 
 from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.hdc import session
-from harness.emulator.fronts.hdc.context import Resources, ServerContext, wake
+from harness.emulator.fronts.hdc.context import ServerContext
 from harness.emulator.fronts.hdc.forwards import ForwardTable
+from harness.emulator.fronts.resources import Resources, wake
 
 DEFAULT_IDLE_TIMEOUT = 60.0
 CLOSE_TIMEOUT = 5.0

@@ -13,7 +13,7 @@ import socket
 import threading
 
 from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.hdc.context import Resources, shut, wake
+from harness.emulator.fronts.resources import Resources, shut, wake
 
 RELAY_BUFFER = 256 * 1024
 JOIN_SECONDS = 5.0

@@ -8,7 +8,8 @@ import time
 
 from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.hdc.channel import OUTPUT_CHUNK, Channel
-from harness.emulator.fronts.hdc.context import ServerContext, wake
+from harness.emulator.fronts.hdc.context import ServerContext
+from harness.emulator.fronts.resources import wake
 from harness.emulator.terminal import Terminal
 
 OUTPUT_LINGER = 0.01
