@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from harness.emulator.farm import EmulatorFarm, FarmConfig
+from harness.emulator.mutants import SEEDED_DEVIATIONS
 from harness.emulator.profiles import PROFILES, get_profile
 
 
@@ -20,6 +21,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--devices", type=int, default=1, help="number of devices (default 1)")
     serve.add_argument("--hdc-port", type=int, default=8710, help="hdc server port; 0 picks a free one")
     serve.add_argument(
+        "--ssh-port",
+        type=int,
+        default=0,
+        help="SSH port of the first device (the i-th gets PORT+i); 0: free ports",
+    )
+    serve.add_argument(
         "--state-dir", type=Path, help="where device state lives (default: a new temporary dir)"
     )
     serve.add_argument("--profile", default="api10-doc", choices=sorted(PROFILES), help="behaviour profile")
@@ -29,13 +36,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=0.05,
         help="real seconds per device second of simulated transfer work (default 0.05)",
     )
+    serve.add_argument(
+        "--seed-deviation",
+        metavar="NAME",
+        choices=sorted(SEEDED_DEVIATIONS),
+        help="break the spec on purpose, one way (for the suite self-check)",
+    )
     serve.add_argument("--endpoints-file", type=Path, help="also write the endpoints as JSON to this file")
     serve.set_defaults(func=serve_command)
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="ohos-hil-emu-"))
-    config = FarmConfig(args.devices, state_dir, get_profile(args.profile), args.hdc_port, args.time_scale)
+    if args.state_dir is not None:
+        return _serve(args, args.state_dir)
+    with tempfile.TemporaryDirectory(prefix="ohos-hil-emu-") as temporary:
+        return _serve(args, Path(temporary))
+
+
+def _serve(args: argparse.Namespace, state_dir: Path) -> int:
+    config = FarmConfig(
+        devices=args.devices,
+        state_dir=state_dir,
+        profile=get_profile(args.profile),
+        hdc_port=args.hdc_port,
+        time_scale=args.time_scale,
+        seeded_deviation=args.seed_deviation,
+        ssh_port=args.ssh_port,
+    )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -47,7 +74,9 @@ def serve_command(args: argparse.Namespace) -> int:
         )
         print(f"hdc server  {endpoints['hdc']}")
         for device in endpoints["devices"]:
-            print(f"device      {device['serial']}")
+            for kind, target in device["transports"].items():
+                where = " ".join(f"{key}={value}" for key, value in target.items())
+                print(f"{device['id']:<11} {kind:<7} {where}")
         if args.endpoints_file:
             farm.write_endpoints(args.endpoints_file)
         print("ready", flush=True)

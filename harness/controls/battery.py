@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from harness.controls.journal import JournalEntry
+from harness.controls.base import JournaledControl
 from harness.errors import DeviceHealthError
-
-if TYPE_CHECKING:
-    from harness.device.device import Device
 
 HIDUMPER = "hidumper -s BatteryService -a"
 KIND = "battery"
@@ -34,12 +30,10 @@ class BatteryReading:
         return self.plugged_type != 0
 
 
-class BatteryControl:
+class BatteryControl(JournaledControl):
     """Set and restore the battery's capacity and charging state."""
 
-    def __init__(self, device: Device) -> None:
-        self._device = device
-        self._entry: JournalEntry | None = None
+    kind = KIND
 
     def read(self) -> BatteryReading:
         output = self._device.shell(f"{HIDUMPER} -i").check().output
@@ -63,8 +57,7 @@ class BatteryControl:
             if capacity <= 1 and (charging is False or not self.read().charging):
                 raise ValueError(f"capacity {capacity} % while unplugged would shut a real device down")
         with self._device.trace.action("condition", f"battery: capacity={capacity} charging={charging}"):
-            if self._entry is None:
-                self._entry = self._device.journal.add(KIND, {"command": f"{HIDUMPER} -r"})
+            self._journal_once("mocks", {"command": f"{HIDUMPER} -r", "expect": "reset battery state"})
             if charging is False:
                 self._mock("-u", "unplugged battery charging state")
             if capacity is not None:
@@ -84,12 +77,3 @@ class BatteryControl:
             raise DeviceHealthError(
                 f"{self._device.id}: `{HIDUMPER} {option}` answered {result.output.strip()!r}"
             )
-
-    def restore(self) -> None:
-        """Clear every mock (`-a -r`) if this control set one."""
-        if self._entry is None:
-            return
-        with self._device.trace.action("restore", "battery: reset all mocks"):
-            self._mock("-r", "reset battery state")
-        self._device.journal.resolve(self._entry)
-        self._entry = None

@@ -44,6 +44,10 @@ class LabControl:
         lines = self._emuctl("cloud", "ls").splitlines()
         return {name: int(size) for name, size, _ in (line.split(" ", 2) for line in lines if line)}
 
+    def download_cache_path(self, name: str) -> str:
+        """Where a download of the cloud file ``name`` keeps its partial data on the device."""
+        return self._emuctl("cloud", "cache-path", name)
+
     def set_cloud_quota(self, size: int) -> None:
         self._emuctl("cloud", "quota", size)
 

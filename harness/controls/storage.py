@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from harness.controls.journal import JournalEntry
+from harness.controls.base import JournaledControl
 from harness.errors import DeviceHealthError
-
-if TYPE_CHECKING:
-    from harness.device.device import Device
 
 FILL_PATH = "/data/local/tmp/ohos-hil-fill.bin"
 KIND = "storage"
@@ -24,12 +20,10 @@ class DataPartition:
     available: int
 
 
-class StorageControl:
+class StorageControl(JournaledControl):
     """Read `/data` with `df`, fill it to a given free space, and remove the fill file."""
 
-    def __init__(self, device: Device) -> None:
-        self._device = device
-        self._entry: JournalEntry | None = None
+    kind = KIND
 
     def data_partition(self) -> DataPartition:
         output = self._device.shell("df /data").check().output
@@ -42,8 +36,7 @@ class StorageControl:
     def fill(self, leave_free: int) -> DataPartition:
         """Grow the fill file until about ``leave_free`` bytes (rounded down to KiB) stay free."""
         with self._device.trace.action("condition", f"storage: fill /data, leave {leave_free} bytes free"):
-            if self._entry is None:
-                self._entry = self._device.journal.add(KIND, {"command": f"rm -f {FILL_PATH}"})
+            self._journal_once("fill", {"command": f"rm -f {FILL_PATH}"})
             self._device.shell(f"rm -f {FILL_PATH}").check()
             blocks = max(0, self.data_partition().available - leave_free) // 1024
             if blocks:
@@ -54,12 +47,3 @@ class StorageControl:
         if partition.available > leave_free + 1024:
             raise DeviceHealthError(f"{self._device.id}: /data still has {partition.available} bytes free")
         return partition
-
-    def restore(self) -> None:
-        """Delete the fill file if this control made one."""
-        if self._entry is None:
-            return
-        with self._device.trace.action("restore", "storage: remove the fill file"):
-            self._device.shell(f"rm -f {FILL_PATH}").check()
-        self._device.journal.resolve(self._entry)
-        self._entry = None

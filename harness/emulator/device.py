@@ -18,6 +18,8 @@ from harness.emulator.bundles import load_shim_bundles
 from harness.emulator.clock import DeviceClock
 from harness.emulator.fs import DeviceFilesystem
 from harness.emulator.hilog import Hilog
+from harness.emulator.kmsg import KernelLog
+from harness.emulator.mutants import seeded_deviation
 from harness.emulator.ports import PortTable
 from harness.emulator.profiles import BehaviourProfile
 from harness.emulator.samgr import SystemAbilityManager
@@ -51,6 +53,7 @@ class DeviceConfig:
     data_capacity: int = 256 * 1024**2
     bandwidth: int = 4 * 1024**2
     hap_dir: Path = HAP_DIR
+    seeded_deviation: str | None = None
 
 
 class EmulatedDevice:
@@ -58,21 +61,25 @@ class EmulatedDevice:
 
     def __init__(self, config: DeviceConfig) -> None:
         config.state_dir.mkdir(parents=True, exist_ok=True)
+        seeded = seeded_deviation(config.seeded_deviation) if config.seeded_deviation else None
         self.serial = config.serial
-        self.profile = config.profile
+        self.profile = (
+            seeded.profile_change(config.profile) if seeded and seeded.profile_change else config.profile
+        )
         self.clock = DeviceClock(config.time_scale)
         self.state = DeviceState(config.state_dir / "state.json")
         self._default_capacity = config.data_capacity
         self._storage = self.state.section("storage", {"capacity": config.data_capacity})
         self.fs = DeviceFilesystem(config.state_dir / "rootfs", int(self._storage["capacity"]))
         self.hilog = Hilog()
+        self.kmsg = KernelLog()
         self.ports = PortTable()
         self.battery = BatteryService()
         self.network = NetworkService(self.state)
         self.cloud = CloudAccount(self.state, config.state_dir / "cloud")
         self.media = MediaLibrary(self.state, self.fs)
         self.link = CloudLink(self.clock, config.bandwidth)
-        self.conditions = Conditions(config.profile.service, self.battery, self.network)
+        self.conditions = Conditions(self.profile.service, self.battery, self.network)
         self.samgr = SystemAbilityManager(self.hilog)
         self.samgr.register(
             CLOUDSYNC_SA,
@@ -85,12 +92,14 @@ class EmulatedDevice:
         self.params = self._params()
         hello = {
             "device": {"serial": self.serial, "apiLevel": API_LEVEL, "fullName": FULL_NAME},
-            "napi": config.profile.napi,
+            "napi": self.profile.napi,
         }
         self.apps = AbilityManager(
             load_shim_bundles(config.hap_dir), self.samgr, self.ports, self.hilog, hello
         )
         self.commands = all_commands()
+        if seeded and seeded.device_change:
+            seeded.device_change(self)
         self.hilog.write("init", f"{self.serial} booted, profile {self.profile.name}", domain=0xD002C00)
 
     def _params(self) -> dict[str, str]:

@@ -1,4 +1,9 @@
-"""N emulated devices behind their fronts, as `ohos-hil emulator serve` runs them."""
+"""N emulated devices behind their fronts, as `ohos-hil emulator serve` runs them.
+
+One hdc server fronts every device (each is a target, by its serial); each device also has an SSH
+server of its own. Ports are free ones (0) or fixed: the SSH server of the i-th device listens on
+``ssh_port + i``.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.device.device import CAPABILITIES
 from harness.emulator.device import DeviceConfig, EmulatedDevice
 from harness.emulator.fronts.hdc_server import HdcServer
+from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, write_known_hosts
+from harness.emulator.fronts.ssh_server import SshServer
 from harness.emulator.profiles import BehaviourProfile
+from harness.inventory import inventory_entry
 
 HOST = "127.0.0.1"
+SSH_USER = "root"
 
 
 def device_serial(index: int) -> str:
     """The connect key of the index-th (0-based) emulated device."""
     return f"emu-{index + 1:04d}"
+
+
+def _port(base: int, index: int) -> int:
+    return base + index if base else 0
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,17 @@ class FarmConfig:
     profile: BehaviourProfile
     hdc_port: int = 0
     time_scale: float = 0.05
+    seeded_deviation: str | None = None
+    ssh_port: int = 0
+
+
+@dataclass
+class DeviceFronts:
+    """One emulated device and the fronts that are its own."""
+
+    device: EmulatedDevice
+    ssh: SshServer
+    ssh_keys: SshKeyFiles
 
 
 class EmulatorFarm:
@@ -35,30 +60,68 @@ class EmulatorFarm:
         if config.devices < 1:
             raise ValueError("an emulator farm needs at least one device")
         self.config = config
-        self.devices = [
-            EmulatedDevice(
+        self.fronts: list[DeviceFronts] = []
+        for index in range(config.devices):
+            serial = device_serial(index)
+            device = EmulatedDevice(
                 DeviceConfig(
-                    serial=device_serial(i),
-                    state_dir=config.state_dir / device_serial(i),
+                    serial=serial,
+                    state_dir=config.state_dir / serial,
                     profile=config.profile,
                     time_scale=config.time_scale,
+                    seeded_deviation=config.seeded_deviation,
                 )
             )
-            for i in range(config.devices)
-        ]
+            keys = ensure_keys(config.state_dir / serial / "ssh")
+            ssh = SshServer(
+                device,
+                HOST,
+                _port(config.ssh_port, index),
+                host_key=keys.host_key,
+                authorized_keys=keys.client_public_key,
+            )
+            self.fronts.append(DeviceFronts(device, ssh, keys))
+        self.devices = [front.device for front in self.fronts]
         self.hdc = HdcServer({device.serial: device for device in self.devices}, HOST, config.hdc_port)
 
     def start(self) -> EmulatorFarm:
         self.hdc.start()
+        for front in self.fronts:
+            front.ssh.start()
+            write_known_hosts(front.ssh_keys, *front.ssh.address)
         return self
 
+    def _transports(self, front: DeviceFronts) -> dict[str, Any]:
+        hdc_host, hdc_port = self.hdc.address
+        ssh_host, ssh_port = front.ssh.address
+        return {
+            "hdc": {"server": f"{hdc_host}:{hdc_port}", "connect_key": front.device.serial},
+            "ssh": {
+                "host": ssh_host,
+                "port": ssh_port,
+                "user": SSH_USER,
+                "key_file": str(front.ssh_keys.client_key),
+                "known_hosts": str(front.ssh_keys.known_hosts),
+            },
+        }
+
     def endpoints(self) -> dict[str, Any]:
+        """Every endpoint, in the device inventory's shape (harness/inventory.py)."""
         host, port = self.hdc.address
         return {
             "profile": self.config.profile.name,
             "stateDir": str(self.config.state_dir),
             "hdc": f"{host}:{port}",
-            "devices": [{"serial": device.serial} for device in self.devices],
+            "devices": [
+                inventory_entry(
+                    front.device.serial,
+                    self._transports(front),
+                    description=f"emulated device, profile {front.device.profile.name}",
+                    capabilities=sorted(CAPABILITIES),
+                    shim_variants=[bundle.product for bundle in front.device.apps.installed()],
+                )
+                for front in self.fronts
+            ],
         }
 
     def write_endpoints(self, path: Path) -> None:
@@ -68,8 +131,9 @@ class EmulatorFarm:
 
     def close(self) -> None:
         self.hdc.close()
-        for device in self.devices:
-            device.close()
+        for front in self.fronts:
+            front.ssh.close()
+            front.device.close()
 
     def __enter__(self) -> EmulatorFarm:
         return self.start()

@@ -25,6 +25,10 @@ class SystemAbilityManager:
     def register(self, sa_id: int, name: str, factory: Factory) -> None:
         self._factories[sa_id] = (name, factory)
 
+    def factory(self, sa_id: int) -> tuple[str, Factory]:
+        """The name and factory a system ability was registered with."""
+        return self._factories[sa_id]
+
     def get(self, sa_id: int) -> SystemAbility | None:
         """The running instance (started on demand), or None while it is held down."""
         with self._lock:

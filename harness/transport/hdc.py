@@ -121,9 +121,11 @@ class HdcTransport:
         port: int,
         trace: Trace,
         *,
+        connect_key: str | None = None,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     ) -> None:
         self.device_id = device_id
+        self.connect_key = connect_key or device_id
         self.client = HdcClient(host, port, connect_timeout)
         self.trace = trace
         self._ledger: dict[int, _Forward] = {}
@@ -138,7 +140,7 @@ class HdcTransport:
     def run(self, command: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> CommandResult:
         sentinel = Sentinel.new()
         with self.trace.action("shell", command, device=self.device_id, transport=self.name) as record:
-            raw = self.client.shell(self.device_id, sentinel.wrap(command), timeout, label=command)
+            raw = self.client.shell(self.connect_key, sentinel.wrap(command), timeout, label=command)
             output, status = sentinel.parse(
                 raw.decode("utf-8", errors="replace"), device=self.device_id, transport=self.name
             )
@@ -148,18 +150,18 @@ class HdcTransport:
     def start(self, command: str) -> ShellStream:
         """``command`` running, its output read as it comes (a RunningCommand: read / stop)."""
         with self.trace.action("shell-stream", command, device=self.device_id, transport=self.name):
-            return self.client.shell_stream(self.device_id, command)
+            return self.client.shell_stream(self.connect_key, command)
 
     # -- files ----------------------------------------------------------------------------------------
     def push(self, local: Path, remote: str, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> None:
         title = f"push {local} -> {remote}"
         with self.trace.action("push", title, device=self.device_id, transport=self.name) as record:
-            record.result = {"bytes": self.client.file_send(self.device_id, Path(local), remote, timeout)}
+            record.result = {"bytes": self.client.file_send(self.connect_key, Path(local), remote, timeout)}
 
     def pull(self, remote: str, local: Path, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> None:
         title = f"pull {remote} -> {local}"
         with self.trace.action("pull", title, device=self.device_id, transport=self.name) as record:
-            record.result = {"bytes": self.client.file_recv(self.device_id, remote, Path(local), timeout)}
+            record.result = {"bytes": self.client.file_recv(self.connect_key, remote, Path(local), timeout)}
 
     # -- streams and the forward ledger ---------------------------------------------------------------
     def open_stream(self, device_port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> ForwardStream:
@@ -189,7 +191,7 @@ class HdcTransport:
             try:
                 title = f"fport {local} {remote}"
                 with self.trace.action("fport", title, device=self.device_id, transport=self.name):
-                    self.client.fport(self.device_id, local, remote)
+                    self.client.fport(self.connect_key, local, remote)
             except ForwardRefused:
                 continue  # someone took the port between probing and forwarding: try another
             self._created.add(forward.local_port)
@@ -214,7 +216,7 @@ class HdcTransport:
         local, remote = forward.nodes
         title = f"fport rm {local} {remote}"
         with self.trace.action("fport", title, device=self.device_id, transport=self.name):
-            self.client.fport_remove(self.device_id, local, remote)
+            self.client.fport_remove(self.connect_key, local, remote)
         del self._ledger[forward.device_port]
 
     def forwards(self) -> dict[int, int]:
@@ -238,7 +240,7 @@ class HdcTransport:
             left = [
                 f"{rule.local} {rule.remote}"
                 for rule in self.client.fport_list()
-                if rule.key == self.device_id and rule.local in mine
+                if rule.key == self.connect_key and rule.local in mine
             ]
         if left:
             detail = "; ".join(failures) or "fport rm reported success"

@@ -63,7 +63,7 @@ def served_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
             time.sleep(0.05)
         data = json.loads(endpoints.read_text())
         host, port = data["hdc"].rsplit(":", 1)
-        yield Endpoint(host, int(port), [d["serial"] for d in data["devices"]])
+        yield Endpoint(host, int(port), [d["id"] for d in data["devices"]])
     finally:
         process.terminate()
         try:

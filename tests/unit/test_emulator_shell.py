@@ -148,3 +148,11 @@ def test_a_cancelled_line_runs_nothing_more(device):
     cancel.set()
     status = device.shell_session().run("echo one; echo two", ShellIO(out.append, out.append, cancel=cancel))
     assert out == [] and status == 0
+
+
+def test_output_can_go_to_stderr(device):
+    out: list[bytes] = []
+    err: list[bytes] = []
+    assert device.run_command("echo oops >&2; echo fine", out.append, err.append) == 0
+    assert (b"".join(out), b"".join(err)) == (b"fine\n", b"oops\n")
+    assert not device.fs.exists("/2")

@@ -4,7 +4,7 @@ No OpenHarmony SDK is available here, so the HAP is never built in this reposito
 check what a build and an install depend on: the manifests parse and agree with variants.json5,
 every resource they name exists, the shared core reaches the HAP byte for byte with every module
 core.js imports, the signing templates become signable profiles, and the emulated device installs
-the three variants with the identities the suites rely on.
+the four variants with the identities the suites rely on.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def test_each_variant_bundle_name_matches_its_signing_profile() -> None:
 
 def test_variant_ports_are_distinct_tcp_ports() -> None:
     ports = [variant.port for variant in load_variants().values()]
-    assert len(set(ports)) == len(ports) == 3
+    assert len(set(ports)) == len(ports) == 4
     assert all(1024 < port < 65536 for port in ports)
 
 
@@ -253,14 +253,15 @@ def test_sync_script_check_mode_exit_status(
     assert sync_core.main(["--check"]) == 0
 
 
-def test_emulated_install_models_the_three_variants() -> None:
+def test_emulated_install_models_the_four_variants() -> None:
     bundles = {bundle.product: bundle for bundle in load_shim_bundles()}
 
-    assert set(bundles) == {"default", "noperm", "normal"}
+    assert set(bundles) == {"default", "noperm", "normal", "bare"}
     assert bundles["default"].system_app and CLOUDFILE_SYNC in bundles["default"].permissions
     assert bundles["noperm"].system_app and CLOUDFILE_SYNC not in bundles["noperm"].permissions
     assert not bundles["normal"].system_app and CLOUDFILE_SYNC in bundles["normal"].permissions
     assert bundles["normal"].apl == "normal"
+    assert not bundles["bare"].system_app and CLOUDFILE_SYNC not in bundles["bare"].permissions
     assert {bundle.entry_ability for bundle in bundles.values()} == {"EntryAbility"}
 
 

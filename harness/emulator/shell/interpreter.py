@@ -78,8 +78,11 @@ class ShellSession:
         closers: list[Callable[[], None]] = []
         try:
             for redirect in command.redirects:
-                if redirect.op == ">&":
-                    err = out if redirect.target == 1 else err
+                if redirect.op == ">&":  # n>&m: fd n writes where fd m writes now
+                    if redirect.fd == 2 and redirect.target == 1:
+                        err = out
+                    elif redirect.fd == 1 and redirect.target == 2:
+                        out = err
                     continue
                 target = self.expand(redirect.target)  # type: ignore[arg-type]
                 if redirect.op == "<":

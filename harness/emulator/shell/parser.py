@@ -160,8 +160,10 @@ def _command(stream: _Stream) -> SimpleCommand:
             stream.take()
             if item == "&>":
                 command.redirects += [Redirect(1, ">", target), Redirect(2, ">&", 1)]
+            elif item == ">&" and target.parts in ((("1", True),), (("2", True),)):
+                command.redirects.append(Redirect(1, ">&", int(target.parts[0][0])))
             elif item == ">&":
-                command.redirects.append(Redirect(1, ">", target))
+                command.redirects += [Redirect(1, ">", target), Redirect(2, ">&", 1)]
             else:
                 fd = 2 if item.startswith("2") else (0 if item == "<" else 1)
                 command.redirects.append(Redirect(fd, item.lstrip("2"), target))

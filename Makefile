@@ -1,0 +1,41 @@
+# Two entry points: `make run` (the main job) and `make test` (the project's tests).
+# Both create the virtual environment and install what they need on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test setup lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Allure 3 (npm package `allure`, pinned in package-lock.json) for the HTML report; offline afterwards.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(BIN)/.installed node_modules/.installed
+
+## The conformance suites against the embedded emulated device: progress, a summary, and under reports/
+## the Allure HTML report, JUnit XML and the conformance matrix. Exit 0 conformant, 1 deviations, 2 broken.
+run: setup
+	$(BIN)/ohos-hil run
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Everything CI runs: lint, the JS shim's tests, the harness's own tests, the suites.
+test: lint
+	node --test tests/js/
+	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest suites -q
+
+clean:
+	rm -rf $(VENV) node_modules reports/allure-results reports/allure-report reports/junit.xml \
+		reports/verdicts.jsonl reports/conformance-matrix.md reports/conformance-matrix.json \
+		reports/pytest.log reports/history.jsonl reports/screenshots

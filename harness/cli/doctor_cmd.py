@@ -1,0 +1,40 @@
+"""`ohos-hil doctor [DEVICE]`: per device and transport, a verdict for each health check."""
+
+from __future__ import annotations
+
+import argparse
+
+from harness.cli.device_options import add_device_options, registry_from
+from harness.doctor import run_checks
+from harness.errors import HarnessError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "doctor", help="check devices: reachable, shell, shim, API level, battery, clock"
+    )
+    parser.add_argument("devices", nargs="*", metavar="DEVICE", help="devices to check (default: all)")
+    add_device_options(parser)
+    parser.set_defaults(func=doctor_command)
+
+
+def doctor_command(args: argparse.Namespace) -> int:
+    failed = False
+    registry = registry_from(args)
+    try:
+        for device_id in args.devices or registry.ids:
+            entry = registry.entry(device_id)
+            for transport in [args.transport] if args.transport else list(entry.transports):
+                print(f"{device_id} over {transport}")
+                try:
+                    checks = run_checks(registry.get(device_id, transport))
+                except HarnessError as exc:
+                    print(f"  FAIL  {'connect':25} {exc}")
+                    failed = True
+                    continue
+                for check in checks:
+                    print(f"  {check.verdict:4}  {check.name:25} {check.detail}")
+                    failed |= check.verdict == "FAIL"
+    finally:
+        registry.close()
+    return 2 if failed else 0

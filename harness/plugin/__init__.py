@@ -1,0 +1,41 @@
+"""The ohos-hil pytest plugin (entry point `ohos_hil`): options, fixtures, markers, Allure content."""
+
+from harness.plugin.fixtures import (
+    _device_test_scope,
+    _requirement_labels,
+    battery,
+    cloudsync,
+    cloudsync_as,
+    device,
+    lab,
+    network,
+    spec,
+    storage,
+)
+from harness.plugin.hooks import (
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_generate_tests,
+)
+
+# Plugins of their own (each has hooks that the names above would clash with): per-test verdicts
+# for `ohos-hil run`, and per-test evidence (device info, hilog and console slices) for Allure.
+pytest_plugins = ("harness.plugin.verdicts", "harness.plugin.evidence")
+
+__all__ = [
+    "_device_test_scope",
+    "_requirement_labels",
+    "battery",
+    "cloudsync",
+    "cloudsync_as",
+    "device",
+    "lab",
+    "network",
+    "pytest_addoption",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_generate_tests",
+    "spec",
+    "storage",
+]

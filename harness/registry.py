@@ -1,0 +1,127 @@
+"""The devices of a run: from an inventory, or the embedded emulated device when there is none.
+
+Devices are created on first use: the embedded emulator starts only when a test needs a device.
+Each device gets a restore journal; what a crashed run left in it is undone before the device is
+used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.controls.journal import RestoreJournal
+from harness.device.device import Device
+from harness.embedded import EmbeddedEmulator
+from harness.errors import ConfigError
+from harness.inventory import DeviceEntry, Inventory, load_inventory
+from harness.trace import Trace
+from harness.transport.factory import open_transport
+
+EMBEDDED_DEVICE = "emu-0001"
+
+
+def journal_dir() -> Path:
+    """Where inventory devices keep their restore journals (survives the run, for crash recovery)."""
+    state_home = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return state_home / "ohos-hil" / "journal"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line chose for this run."""
+
+    device_ids: tuple[str, ...] = ()
+    profile: str = "api10-doc"
+    emulator_args: tuple[str, ...] = ()
+    inventory: Path | None = None
+    transport: str | None = None
+
+
+class DeviceRegistry:
+    """Creates each device on first use; closes them all (and the embedded emulator) at the end."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self._options = options
+        self._devices: dict[tuple[str, str | None], Device] = {}
+        self._emulator: EmbeddedEmulator | None = None
+        self._workdir: Path | None = None
+        self._inventory: Inventory | None = load_inventory(options.inventory) if options.inventory else None
+        self._known = list(self._inventory.devices) if self._inventory else [EMBEDDED_DEVICE]
+        for device_id in options.device_ids:
+            self._check_known(device_id)
+        self._ids = list(options.device_ids) or self._known
+
+    def _check_known(self, device_id: str) -> None:
+        if device_id not in self._known:
+            where = (
+                f"inventory {self._options.inventory}"
+                if self._inventory
+                else "the embedded emulator (no inventory)"
+            )
+            raise ConfigError(f"unknown device {device_id!r}: {where} has {', '.join(self._known)}")
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def waivers(self, device_id: str) -> str | None:
+        """The waiver file the inventory names for a device (None for the embedded device)."""
+        return self._inventory.device(device_id).waivers if self._inventory else None
+
+    def get(self, device_id: str, transport: str | None = None) -> Device:
+        """The device, reached over ``transport`` (default: the run's choice, else its first)."""
+        self._check_known(device_id)
+        key = (device_id, transport or self._options.transport)
+        if key not in self._devices:
+            self._devices[key] = self._create(*key)
+        return self._devices[key]
+
+    def entry(self, device_id: str) -> DeviceEntry:
+        self._check_known(device_id)
+        return self._inventory_and_journals()[0].device(device_id)
+
+    def _embedded_inventory(self) -> tuple[Inventory, Path]:
+        if self._emulator is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="ohos-hil-run-"))
+            self._emulator = EmbeddedEmulator(
+                self._workdir / "emulator", self._options.profile, extra_args=self._options.emulator_args
+            )
+            self._emulator.start()
+        assert self._workdir is not None
+        return load_inventory(self._emulator.endpoints_file), self._workdir / "journal"
+
+    def _inventory_and_journals(self) -> tuple[Inventory, Path]:
+        if self._inventory is not None:
+            return self._inventory, journal_dir()
+        return self._embedded_inventory()
+
+    def _create(self, device_id: str, transport_kind: str | None) -> Device:
+        inventory, journals = self._inventory_and_journals()
+        entry = inventory.device(device_id)
+        trace = Trace()
+        transport = open_transport(entry, transport_kind, trace)
+        journal = RestoreJournal(journals / f"{device_id}.jsonl")
+        device = Device(device_id, transport, journal=journal, capabilities=entry.capabilities, trace=trace)
+        device.restore()
+        return device
+
+    def close(self) -> None:
+        errors = []
+        for device in self._devices.values():
+            try:
+                device.close()
+            except Exception as exc:  # every device is closed whatever the others do
+                errors.append(f"{device.id}: {exc}")
+        self._devices.clear()
+        if self._emulator is not None:
+            self._emulator.stop()
+            self._emulator = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+        if errors:
+            raise RuntimeError("closing devices failed: " + "; ".join(errors))

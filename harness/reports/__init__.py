@@ -1,0 +1,1 @@
+"""What a run leaves behind: per-test verdicts, the conformance matrix, the summary, the Allure report."""

@@ -1,0 +1,111 @@
+"""What ohos-hil adds to an Allure results folder besides the tests: categories, environment,
+executor, and the conformance matrix as global attachments (the report's "Global Attachments" tab).
+
+Allure 2 reads ``categories.json`` from the results; Allure 3 takes categories from its config, so
+:data:`CATEGORIES` feeds both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from harness.reports.matrix import ConformanceMatrix, matrix_html, matrix_markdown
+from harness.reports.verdict_log import RunVerdicts
+
+EDITION_LABEL = "spec_edition"  # on every test of an ohos-hil run: how results are recognised as ours
+
+# pytest-allure statuses: AssertionError → failed, other exceptions → broken, xfail → skipped with
+# "XFAIL <reason>", xpass → passed with "XPASS <reason>". Waivers give reasons "known deviation: ...".
+CATEGORIES: list[dict[str, Any]] = [
+    {
+        "name": "Spec deviations",
+        "description": "The device answered differently from the spec edition (SpecDeviation).",
+        "matchedStatuses": ["failed"],
+    },
+    {
+        "name": "Known deviations",
+        "description": "Waived requirements whose deviation is still there.",
+        "matchedStatuses": ["skipped"],
+        "messageRegex": r"^XFAIL known deviation[\s\S]*",
+    },
+    {
+        "name": "Stale waivers",
+        "description": "Waived requirements that the device now meets: the waiver should go.",
+        "matchedStatuses": ["passed"],
+        "messageRegex": r"^XPASS[\s\S]*",
+    },
+    {
+        "name": "Infrastructure errors",
+        "description": "The lab failed (transport, shim, device health): no verdict on the device.",
+        "matchedStatuses": ["broken"],
+    },
+]
+
+MATRIX_ATTACHMENTS = (
+    ("ohos-hil-matrix-attachment.html", "Conformance matrix", "text/html", matrix_html),
+    ("ohos-hil-matrix-attachment.md", "Conformance matrix (Markdown)", "text/markdown", matrix_markdown),
+)
+MATRIX_GLOBALS = "ohos-hil-matrix-globals.json"
+
+
+def write_categories(results: Path) -> None:
+    (results / "categories.json").write_text(json.dumps(CATEGORIES, indent=1), encoding="utf-8")
+
+
+def _property(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def environment(run: RunVerdicts, versions: dict[str, str]) -> dict[str, str]:
+    """The run's environment: edition, profile, devices with their API levels and transports, versions."""
+    facts = [run.facts[device] for device in run.devices if device in run.facts]
+    items = {
+        "spec_edition": f"{run.edition} ({run.edition_title})" if run.edition_title else run.edition,
+        "emulator_profile": run.profile,
+        "devices": ", ".join(run.devices),
+        "api_levels": ", ".join(sorted({str(f.api_level) for f in facts})),
+        "transports": ", ".join(sorted({f.transport for f in facts})),
+    }
+    for fact in facts:
+        items[f"device.{fact.id}"] = f"{fact.os}, API {fact.api_level}, {fact.transport}, {fact.model}"
+    items.update(versions)
+    return {key: value for key, value in items.items() if value}
+
+
+def write_environment(results: Path, items: dict[str, str]) -> None:
+    text = "".join(f"{key}={_property(value)}\n" for key, value in items.items())
+    (results / "environment.properties").write_text(text, encoding="utf-8")
+
+
+def ci_build_url() -> str:
+    """The CI job's page, for the CI systems that say where it is (GitLab, Jenkins, GitHub Actions)."""
+    for variable in ("CI_JOB_URL", "BUILD_URL"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    if os.environ.get("GITHUB_RUN_ID") and os.environ.get("GITHUB_REPOSITORY"):
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"{server}/{os.environ['GITHUB_REPOSITORY']}/actions/runs/{os.environ['GITHUB_RUN_ID']}"
+    return ""
+
+
+def write_executor(results: Path, report_name: str) -> None:
+    build = report_name.removeprefix("ohos-hil · ")
+    executor = {"name": "ohos-hil", "type": "ohos-hil", "buildName": build, "reportName": report_name}
+    if ci_build_url():
+        executor["buildUrl"] = ci_build_url()
+    (results / "executor.json").write_text(json.dumps(executor, indent=1), encoding="utf-8")
+
+
+def write_matrix_attachments(results: Path, matrix: ConformanceMatrix, timestamp_ms: int) -> None:
+    """The matrix as the report's global attachments (same file names every time: a rewrite replaces)."""
+    attachments = []
+    for file_name, name, content_type, render in MATRIX_ATTACHMENTS:
+        (results / file_name).write_text(render(matrix), encoding="utf-8")
+        attachments.append(
+            {"name": name, "source": file_name, "type": content_type, "timestamp": timestamp_ms}
+        )
+    globals_file = {"attachments": attachments, "errors": []}
+    (results / MATRIX_GLOBALS).write_text(json.dumps(globals_file, indent=1), encoding="utf-8")

@@ -1,0 +1,16 @@
+"""One real `ohos-hil run` with its HTML report, shared by the report tests.
+
+The run is on the embedded emulated device with the ohos-4.0 profile and the two tests of
+run_cases.py: one finds a spec deviation of 4.0, the other passes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from cli_runs import CliRun, cases, ohos_hil, path_options
+
+
+@pytest.fixture(scope="session")
+def reported_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    home = tmp_path_factory.mktemp("run")
+    return ohos_hil("run", "--emulator-profile", "ohos-4.0", *path_options(home), *cases(), home=home)

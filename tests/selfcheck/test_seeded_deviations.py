@@ -1,0 +1,17 @@
+"""The suites catch every seeded deviation of the emulated device (one per requirement family)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.emulator.mutants import SEEDED_DEVIATIONS
+from harness.selfcheck import check_one
+
+
+@pytest.mark.parametrize("name", sorted(SEEDED_DEVIATIONS))
+def test_the_suites_catch_the_seeded_deviation(name, selfcheck_results):
+    result = check_one(SEEDED_DEVIATIONS[name])
+    selfcheck_results.append(result)
+    assert result.verdict == "caught", (
+        f"the suites did not catch {name} ({result.deviation.description}): {result.verdict} {result.detail}"
+    )
