@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import InfrastructureError
+from harness.processes import stop_process
 
 START_TIMEOUT = 60.0
 
@@ -64,10 +65,5 @@ class EmbeddedEmulator:
     def stop(self, timeout: float = 15.0) -> None:
         if self._process is None:
             return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(timeout)
+        stop_process(self._process, timeout)
         self._process = None

@@ -27,6 +27,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="SSH port of the first device (the i-th gets PORT+i); 0: free ports",
     )
     serve.add_argument(
+        "--serial-port",
+        type=int,
+        default=0,
+        help="socket:// port of the first device's serial console (the i-th gets PORT+i); 0: free ports",
+    )
+    serve.add_argument(
         "--state-dir", type=Path, help="where device state lives (default: a new temporary dir)"
     )
     serve.add_argument("--profile", default="api10-doc", choices=sorted(PROFILES), help="behaviour profile")
@@ -62,6 +68,7 @@ def _serve(args: argparse.Namespace, state_dir: Path) -> int:
         time_scale=args.time_scale,
         seeded_deviation=args.seed_deviation,
         ssh_port=args.ssh_port,
+        serial_port=args.serial_port,
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -23,6 +23,7 @@ from harness.emulator.ipc import ProcessIpc
 from harness.emulator.ports import PortTable
 from harness.emulator.samgr import SystemAbilityManager
 from harness.emulator.services.binder import Caller
+from harness.processes import stop_process
 
 SHIM_DIR = Path(__file__).resolve().parents[1] / "shim" / "js"
 SHIM_ENTRY = SHIM_DIR / "node-entry.js"
@@ -160,12 +161,7 @@ class AbilityManager:
             running = self._running.pop(bundle_name, None)
         if running is None:
             return
-        running.process.terminate()
-        try:
-            running.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            running.process.kill()
-            running.process.wait(timeout)
+        stop_process(running.process, timeout)
         running.ipc.close()
 
     def stop_all(self) -> None:

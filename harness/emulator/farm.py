@@ -1,8 +1,9 @@
 """N emulated devices behind their fronts, as `ohos-hil emulator serve` runs them.
 
 One hdc server fronts every device (each is a target, by its serial); each device also has an SSH
-server of its own. Ports are free ones (0) or fixed: the SSH server of the i-th device listens on
-``ssh_port + i``.
+server and a serial console of its own (a pty, `socket://` and `rfc2217://`). Ports are free ones
+(0) or fixed: the i-th device's SSH server listens on ``ssh_port + i``, its console's `socket://`
+on ``serial_port + i``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from harness.device.device import CAPABILITIES
 from harness.emulator.device import DeviceConfig, EmulatedDevice
 from harness.emulator.fronts.hdc_server import HdcServer
+from harness.emulator.fronts.serial import SerialConsole
 from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, write_known_hosts
 from harness.emulator.fronts.ssh_server import SshServer
 from harness.emulator.profiles import BehaviourProfile
@@ -22,6 +24,7 @@ from harness.inventory import inventory_entry
 
 HOST = "127.0.0.1"
 SSH_USER = "root"
+SERIAL_BAUD = 115200
 
 
 def device_serial(index: int) -> str:
@@ -42,6 +45,7 @@ class FarmConfig:
     time_scale: float = 0.05
     seeded_deviation: str | None = None
     ssh_port: int = 0
+    serial_port: int = 0
 
 
 @dataclass
@@ -51,6 +55,7 @@ class DeviceFronts:
     device: EmulatedDevice
     ssh: SshServer
     ssh_keys: SshKeyFiles
+    serial: SerialConsole
 
 
 class EmulatorFarm:
@@ -80,7 +85,8 @@ class EmulatorFarm:
                 host_key=keys.host_key,
                 authorized_keys=keys.client_public_key,
             )
-            self.fronts.append(DeviceFronts(device, ssh, keys))
+            console = SerialConsole(device, seed=index, socket_port=_port(config.serial_port, index))
+            self.fronts.append(DeviceFronts(device, ssh, keys, console))
         self.devices = [front.device for front in self.fronts]
         self.hdc = HdcServer({device.serial: device for device in self.devices}, HOST, config.hdc_port)
 
@@ -89,6 +95,7 @@ class EmulatorFarm:
         for front in self.fronts:
             front.ssh.start()
             write_known_hosts(front.ssh_keys, *front.ssh.address)
+            front.serial.start()
         return self
 
     def _transports(self, front: DeviceFronts) -> dict[str, Any]:
@@ -103,6 +110,7 @@ class EmulatorFarm:
                 "key_file": str(front.ssh_keys.client_key),
                 "known_hosts": str(front.ssh_keys.known_hosts),
             },
+            "serial": {"url": front.serial.socket_url, "baud": SERIAL_BAUD, "pty": front.serial.pty_path},
         }
 
     def endpoints(self) -> dict[str, Any]:
@@ -133,6 +141,7 @@ class EmulatorFarm:
         self.hdc.close()
         for front in self.fronts:
             front.ssh.close()
+            front.serial.close()
             front.device.close()
 
     def __enter__(self) -> EmulatorFarm:

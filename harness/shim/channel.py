@@ -64,6 +64,11 @@ class LineChannel:
         with contextlib.suppress(OSError, TransportError):
             self._stream.close()
 
+    @property
+    def stream_closed(self) -> bool:
+        """The transport took the stream back (a serial console needed for a command)."""
+        return bool(getattr(self._stream, "closed", False))
+
     def _next_line(self) -> bytes | None:
         if self._armor:
             line = pop_line(self._buffer)

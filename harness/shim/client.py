@@ -106,13 +106,16 @@ class ShimClient:
     def reconnect(self) -> None:
         """Drop the current stream and attach a new one to the same session (events are kept)."""
         with self._lock:
-            if self._channel is not None:
-                self._channel.close()
-                self._channel = None
-            if self._session is None:
-                self._attach({"cmd": "initiate"})
-            else:
-                self._attach({"cmd": "continue", "session": self._session})
+            self._reconnect_locked()
+
+    def _reconnect_locked(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self._session is None:
+            self._attach({"cmd": "initiate"})
+        else:
+            self._attach({"cmd": "continue", "session": self._session})
 
     def close(self) -> None:
         """End the session on the device, then close the stream. Safe to call more than once."""
@@ -315,6 +318,8 @@ class ShimClient:
         summarize: Callable[[dict[str, Any]], Any] = lambda r: r,
     ) -> dict[str, Any]:
         with self.trace.action("shim", title, method=method, params=params) as record:
+            if self._channel is not None and self._channel.stream_closed and self._session is not None:
+                self._reconnect_locked()  # the transport took its stream back in between (serial)
             channel = self._channel
             if channel is None:
                 raise self._error("not connected to the shim (call open() or reconnect())")

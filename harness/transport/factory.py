@@ -9,6 +9,7 @@ from harness.inventory import DeviceEntry, HdcTarget, SerialTarget, SshTarget
 from harness.trace import Trace
 from harness.transport.base import Transport
 from harness.transport.hdc import HdcTransport
+from harness.transport.serial import SerialTransport
 from harness.transport.ssh import SshTransport
 
 
@@ -34,8 +35,6 @@ def open_transport(entry: DeviceEntry, kind: str | None, trace: Trace) -> Transp
             check_host_key=target.check_host_key, device_id=entry.id, trace=trace,
         )  # fmt: skip
     if isinstance(target, SerialTarget):
-        from harness.transport.serial import SerialTransport
-
         login = (target.login_user, _secret(entry, target.password_env) or "") if target.login_user else None
         return SerialTransport(target.url, target.baud, login=login, device_id=entry.id, trace=trace)
     raise ConfigError(f"device {entry.id}: no way to open a {chosen} transport")

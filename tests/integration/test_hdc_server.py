@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.hdc_server import HdcServer
@@ -100,15 +101,6 @@ def raw(hdc_server: HdcServer) -> Callable[[], Raw]:
     yield connect
     for connection in opened:
         connection.close()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 # -- handshake and target selection ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.hdc_server import HdcServer
@@ -44,15 +45,6 @@ def make_transport(hdc_server: HdcServer, trace: Trace) -> Iterator[Callable[[st
 @pytest.fixture
 def transport(make_transport: Callable[[str], HdcTransport]) -> HdcTransport:
     return make_transport(KEY)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_it_is_a_transport(transport: HdcTransport) -> None:

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.serial import SerialConsole
 from harness.errors import ConnectionLost, TransportError, TransportTimeout
+from harness.kernel_log import strip_kernel_lines
 from harness.shim.client import ShimClient
 from harness.shim.values import Callback
 from harness.trace import Trace
@@ -121,7 +123,9 @@ def test_wrong_or_missing_login_is_a_clear_error(
     device: EmulatedDevice,
 ) -> None:
     console = make_serial_console(device, login=LOGIN)
-    with pytest.raises(TransportError, match=r"\[emu-serial/serial\] login as 'root' refused.*Login incorrect"):
+    with pytest.raises(
+        TransportError, match=r"\[emu-serial/serial\] login as 'root' refused.*Login incorrect"
+    ):
         make_transport(console.pty_path, login=("root", "nope")).connect()
     with pytest.raises(TransportError, match="asks for a login and none was given"):
         make_transport(console.socket_url).connect()
@@ -159,7 +163,9 @@ def test_rfc2217(
 def test_a_path_that_does_not_exist_fails_at_once(make_transport: Callable[..., SerialTransport]) -> None:
     transport = make_transport("/dev/ttyUSB-does-not-exist")
     started = time.monotonic()
-    with pytest.raises(TransportError, match=r"\[emu-serial/serial\] cannot open serial line /dev/ttyUSB-does"):
+    with pytest.raises(
+        TransportError, match=r"\[emu-serial/serial\] cannot open serial line /dev/ttyUSB-does"
+    ):
         transport.run("true")
     assert time.monotonic() - started < 1
 
@@ -199,7 +205,9 @@ def test_a_line_printing_garbage_fails_within_the_deadline(
 ) -> None:
     transport = make_transport(garbage_line, connect_timeout=2.0)
     started = time.monotonic()
-    with pytest.raises(TransportError, match=r"\[emu-serial/serial\] .*(no shell prompt|did not answer)") as caught:
+    with pytest.raises(
+        TransportError, match=r"\[emu-serial/serial\] .*(no shell prompt|did not answer)"
+    ) as caught:
         transport.connect()
     assert time.monotonic() - started < 4
     assert "printed:" in str(caught.value)
@@ -210,19 +218,19 @@ def test_a_line_printing_garbage_fails_within_the_deadline(
 
 def test_push_and_pull_200_kb(noisy: SerialTransport, tmp_path: Path) -> None:
     data = random.Random(2).randbytes(200 * 1024 + 17)
-    source = tmp_path / "source.bin"
+    host = tmp_path / "host"
+    host.mkdir()
+    source = host / "source.bin"
     source.write_bytes(data)
     noisy.push(source, "/data/local/tmp/pushed.bin")
     listing = noisy.run("ls /data/local/tmp").output.split()
     assert listing == ["pushed.bin"]  # no part or chunk file left behind
     device_digest = noisy.run("sha256sum /data/local/tmp/pushed.bin").output.split()[0]
     assert device_digest == hashlib.sha256(data).hexdigest()
-    back = tmp_path / "back.bin"
+    back = host / "back.bin"
     noisy.pull("/data/local/tmp/pushed.bin", back)
     assert back.read_bytes() == data
-    assert [p.name for p in tmp_path.iterdir()] == sorted(["source.bin", "back.bin"]) or set(
-        p.name for p in tmp_path.iterdir()
-    ) == {"source.bin", "back.bin"}
+    assert {p.name for p in host.iterdir()} == {"source.bin", "back.bin"}  # no temporary name left
     files = [r for r in noisy.trace.records if r.kind == "file"]
     assert [r.result["direction"] for r in files] == ["push", "pull"]
     assert files[0].result["bytes"] == len(data)
@@ -269,7 +277,9 @@ class CorruptingProxy:
                 cut = max(pending.rfind(b"\r"), pending.rfind(b"\x03")) + 1  # whole typed lines only
                 out, pending = pending[:cut], pending[cut:]
                 if not self.corrupted and b"| base64 -d >" in out:
-                    at = out.index(b"echo ", out.index(b"|| exit 99; ") if b"|| exit 99; " in out else 0) + 100
+                    at = (
+                        out.index(b"echo ", out.index(b"|| exit 99; ") if b"|| exit 99; " in out else 0) + 100
+                    )
                     out = out[:at] + (b"B" if out[at : at + 1] == b"A" else b"A") + out[at + 1 :]
                     self.corrupted += 1
                 sink.sendall(out)
@@ -317,10 +327,19 @@ def test_push_into_a_full_data_partition_fails_cleanly(
     assert transport.run("echo still fine").output == "still fine\n"
 
 
+def test_a_push_cut_short_leaves_nothing_under_the_final_name(
+    transport: SerialTransport, tmp_path: Path
+) -> None:
+    (tmp_path / "slow.bin").write_bytes(os.urandom(200 * 1024))
+    with pytest.raises(TransportTimeout):
+        transport.push(tmp_path / "slow.bin", "/data/local/tmp/slow.bin", timeout=0.3)
+    assert transport.run("ls /data/local/tmp").output == ""
+
+
 def test_pull_of_a_missing_file(transport: SerialTransport, tmp_path: Path) -> None:
     with pytest.raises(TransportError, match="No such file"):
         transport.pull("/data/local/tmp/nothing-here", tmp_path / "nothing")
-    assert not list(tmp_path.iterdir())
+    assert not (tmp_path / "nothing").exists()
 
 
 # -- relays and long commands ----------------------------------------------------------------------
@@ -332,12 +351,17 @@ def shim_client(transport: SerialTransport) -> ShimClient:
     )
 
 
+def start_shim(transport: SerialTransport, device: EmulatedDevice) -> None:
+    assert (
+        transport.run("aa start -a EntryAbility -b com.ohoshil.shim").output
+        == "start ability successfully.\n"
+    )
+    listening = wait_for(lambda: SHIM_PORT in {b.device_port for b in device.ports.bindings()}, timeout=20)
+    assert listening, "the shim did not start listening"
+
+
 def test_the_shim_over_a_relay_with_kernel_noise(noisy: SerialTransport, device: EmulatedDevice) -> None:
-    assert noisy.run("aa start -a EntryAbility -b com.ohoshil.shim").output == "start ability successfully.\n"
-    deadline = time.monotonic() + 20
-    while SHIM_PORT not in {b.device_port for b in device.ports.bindings()}:
-        assert time.monotonic() < deadline, "the shim did not start listening"
-        time.sleep(0.02)
+    start_shim(noisy, device)
     mark = noisy.console_mark()
     with shim_client(noisy) as client:
         assert client.info["platform"] == "node-emulated"
@@ -348,34 +372,55 @@ def test_the_shim_over_a_relay_with_kernel_noise(noisy: SerialTransport, device:
     assert outcome.kind == "thrown"
     assert outcome.error is not None and outcome.error.code == 401
     raw = noisy.console_log.raw_since(mark)
-    assert ARMORED_401.search(raw), "the result came as an armored (CRC-checked) shim line, not console text"
-    interrupted = [row for row in raw.split(b"\n") if b'"id":' in row and re.search(rb"\[ *\d+\.\d{6}\] ", row)]
+    armored = ARMORED_401.search(strip_kernel_lines(raw))
+    assert armored, "the result came as an armored (CRC-checked) shim line, not as console text"
+    interrupted = [
+        row for row in raw.split(b"\n") if b'"id":' in row and re.search(rb"\[ *\d+\.\d{6}\] ", row)
+    ]
     assert interrupted, "kernel messages were printed inside the shim's lines, and the armor coped"
     assert noisy.run("echo console is back").output == "console is back\n"
     kinds = {r.kind for r in noisy.trace.records}
     assert {"shell", "stream"} <= kinds
 
 
-def test_one_relay_at_a_time(transport: SerialTransport, echo_service: int) -> None:
+def echo_round_trip(stream, text: bytes) -> bytes:
+    stream.sendall(text)
+    stream.settimeout(5)
+    received = b""
+    while not received.endswith(text):
+        received += stream.recv(4096)
+    return received
+
+
+def test_a_command_takes_the_console_back_from_a_relay(transport: SerialTransport, echo_service: int) -> None:
     stream = transport.open_stream(echo_service)
-    try:
-        with pytest.raises(TransportError, match="busy with a relay to device port"):
-            transport.open_stream(echo_service)
-        with pytest.raises(TransportError, match="busy with a relay"):
-            transport.run("true")
-        with pytest.raises(TransportError, match="signal characters 0x03"):
-            stream.sendall(b"ctrl-c \x03 is not data here")
-        stream.sendall(b"ping through the relay\n")
-        stream.settimeout(5)
-        received = b""
-        while b"relay\n" not in received:
-            received += stream.recv(4096)
-        assert received.endswith(b"ping through the relay\n")
-    finally:
-        stream.close()
-    assert transport.run("echo free").output == "free\n"
+    with pytest.raises(TransportError, match="signal characters 0x03"):
+        stream.sendall(b"ctrl-c \x03 is not data here")
+    assert echo_round_trip(stream, b"ping through the relay\n") == b"ping through the relay\n"
+
+    assert transport.run("echo free").output == "free\n"  # one console: the relay had to end
+    assert stream.closed
     with pytest.raises(TransportError, match="relay is closed"):
         stream.sendall(b"late")
+    second = transport.open_stream(echo_service)
+    assert transport.open_stream(echo_service) is not second and second.closed  # a new relay ends the old
+    transport.close()
+
+
+def test_the_shim_session_outlives_commands_between_its_calls(
+    transport: SerialTransport, device: EmulatedDevice
+) -> None:
+    start_shim(transport, device)
+    with shim_client(transport) as client:
+        gallery = client.create("@ohos.file.cloudSync", "GallerySync")
+        assert gallery.call("on", "progress", Callback("progress")).kind == "returned"
+        assert transport.run("echo a command in between").output == "a command in between\n"
+        assert transport.run("emuctl sync wait-idle").ok
+        assert client.wait_event("progress", 5).arg == {"state": 4, "error": 0}, "queued while away"
+        assert gallery.call("stop", style="promise").kind == "resolved", (
+            "the session and its objects are kept"
+        )
+        assert client.wait_event("progress", 5).arg == {"state": 5, "error": 0}
 
 
 def test_a_relay_to_a_closed_port_says_why(transport: SerialTransport) -> None:
@@ -392,10 +437,13 @@ def test_a_relay_to_a_closed_port_says_why(transport: SerialTransport) -> None:
 
 def test_start_streams_output_until_stopped(transport: SerialTransport, device: EmulatedDevice) -> None:
     with transport.start("hilog -T SerialTest") as running:
-        device.hilog.write("SerialTest", "first line from the device")
         received = b""
-        while b"first line from the device" not in received:
-            received += running.read(5)
+        deadline = time.monotonic() + 10
+        while b"a line from the device" not in received:  # hilog follows new entries once it runs
+            assert time.monotonic() < deadline, received
+            device.hilog.write("SerialTest", "a line from the device")
+            with contextlib.suppress(TransportTimeout):
+                received += running.read(0.2)
         with pytest.raises(TransportError, match="busy with `hilog"):
             transport.run("true")
     assert transport.run("echo stopped").output == "stopped\n"
@@ -434,4 +482,6 @@ def test_works_with_a_trace_of_the_caller(
     console = make_serial_console(device)
     transport = make_transport(console.pty_path, trace=trace)
     transport.run("echo traced")
-    assert [r.title for r in trace.records if r.kind == "shell"][-1] == "echo traced"
+    shell = [r for r in trace.records if r.kind == "shell"]
+    assert [r.title for r in shell] == ["echo traced", f"open console {console.pty_path}"]  # opened inside
+    assert shell[0].result == {"exitStatus": 0, "output": "traced\n"}

@@ -7,26 +7,18 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import paramiko
 import pytest
+from waiting import wait_for
 
 from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys
 from harness.emulator.fronts.ssh_server import SshServer
 
 TIMEOUT = 10.0
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def connect(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, known_hosts_line
@@ -24,15 +25,6 @@ from harness.transport.ssh import SshTransport
 
 DEVICE = "emu-0001"
 TMP = "/data/local/tmp"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 @pytest.fixture
@@ -202,7 +194,7 @@ def test_timeout_raises_and_the_device_cancels_the_command(
 ) -> None:
     with pytest.raises(TransportTimeout, match=r"did not finish within 0\.3 s"):
         transport.run("sleep 30", timeout=0.3)
-    assert wait_for(lambda: ssh_server.active_commands == 0)
+    assert wait_for(lambda: ssh_server.active_commands == 0, timeout=10.0)
     assert transport.run("echo next").output == "next\n"
 
 
@@ -272,7 +264,7 @@ def test_push_cut_off_by_the_server_closing_leaves_no_final_file(
         return device.fs.stat(f"{TMP}/{parts[0]}").st_size if parts else 0
 
     closer = threading.Thread(
-        target=lambda: wait_for(lambda: part_size() > 1024 * 1024) and ssh_server.close()
+        target=lambda: wait_for(lambda: part_size() > 1024 * 1024, timeout=10.0) and ssh_server.close()
     )
     closer.start()
     try:
@@ -294,7 +286,7 @@ def test_pull_cut_off_by_the_server_closing_leaves_no_local_file(
         return sum(p.stat().st_size for p in target.glob(".big.bin.part-*"))
 
     closer = threading.Thread(
-        target=lambda: wait_for(lambda: part_size() > 1024 * 1024) and ssh_server.close()
+        target=lambda: wait_for(lambda: part_size() > 1024 * 1024, timeout=10.0) and ssh_server.close()
     )
     closer.start()
     try:
@@ -336,7 +328,9 @@ def test_a_command_cut_off_is_not_sent_again(
 
     runner = threading.Thread(target=run)
     runner.start()
-    assert wait_for(lambda: device.fs.exists(f"{TMP}/count") and ssh_server.active_commands == 1)
+    assert wait_for(
+        lambda: device.fs.exists(f"{TMP}/count") and ssh_server.active_commands == 1, timeout=10.0
+    )
     port = ssh_server.address[1]
     ssh_server.close()
     runner.join(15)
@@ -378,7 +372,7 @@ def test_start_streams_hilog(transport: SshTransport, device: EmulatedDevice, ss
             seen += running.read(0.05)
         return b"probe: sync" in seen
 
-    assert wait_for(marker_arrived)
+    assert wait_for(marker_arrived, timeout=10.0)
     for n in range(3):
         device.hilog.write("probe", f"line {n}")
     lines = b""
@@ -388,4 +382,4 @@ def test_start_streams_hilog(transport: SshTransport, device: EmulatedDevice, ss
     with pytest.raises(TransportTimeout):
         running.read(0.1)
     running.stop()
-    assert wait_for(lambda: ssh_server.active_commands == 0)
+    assert wait_for(lambda: ssh_server.active_commands == 0, timeout=10.0)

@@ -27,6 +27,7 @@ from harness.transport.serial.session import READ_SLICE, ConsoleSession
 
 SIGNAL_BYTES = frozenset(b"\x03\x1a\x1c")  # INTR, SUSP, QUIT: acted on by the tty even in raw mode
 SCAN_KEEP = 4096  # bytes of an unterminated line kept for the end-marker scan
+RECENT_BYTES = 512
 
 
 class SerialRelay:
@@ -47,6 +48,7 @@ class SerialRelay:
         self._on_close = on_close
         self._buffer = bytearray()
         self._scan = bytearray()
+        self._recent = b""  # the last bytes received, for the error when nc fails
         self._timeout: float | None = None
         self._reading = threading.Lock()
         self._closed = False
@@ -102,6 +104,7 @@ class SerialRelay:
             return
         self._buffer += data
         self._scan += data
+        self._recent = (self._recent + data)[-RECENT_BYTES:]
         while (line := pop_line(self._scan)) is not None:
             match = self._sentinel.find(line.decode("utf-8", errors="replace"))
             if match is None:
@@ -112,7 +115,8 @@ class SerialRelay:
             if cut >= 0:
                 del self._buffer[cut:]
             if match.exit_status != 0:  # nc failed: what it printed is the error, not stream data
-                text = strip_kernel_lines(bytes(self._buffer)).decode("utf-8", errors="replace")
+                recent = self._recent[: self._recent.rfind(self._marker)]
+                text = strip_kernel_lines(recent).decode("utf-8", errors="replace")
                 self._end_text = text.strip() or "(nothing printed)"
                 self._buffer.clear()
             return

@@ -73,8 +73,8 @@ class SerialTransport:
     def __init__(
         self,
         url: str,
-        *,
         baudrate: int = DEFAULT_BAUDRATE,
+        *,
         login: tuple[str, str] | None = None,
         device_id: str = "",
         trace: Trace | None = None,
@@ -112,7 +112,13 @@ class SerialTransport:
             self._ready()
 
     def _ready(self) -> ConsoleSession:
-        """The session, open and at a prompt; TransportError while a relay or command holds it."""
+        """The session, open and at a prompt.
+
+        An open relay is closed to free the console (a shim client attached to it reconnects on its
+        next request; the shim's session and queued events survive); a running command is not.
+        """
+        if isinstance(self._holder, SerialRelay):
+            self._holder.close()
         if self._holder is not None:
             raise self.error(f"the console is busy with {self._describe(self._holder)}; close it first")
         deadline = time.monotonic() + self._connect_timeout

@@ -43,7 +43,8 @@ class SerialConsole:
 
     ``login``: (user, password) the console asks for, or None for a console that starts a shell
     at once. ``kernel_noise``: probability (0..1) of a kernel message inside each line of program
-    output and in each 0.1 s of time, drawn from ``seed``.
+    output and in each 0.1 s of time, drawn from ``seed``. ``socket_port``: the `socket://`
+    endpoint's port (0: a free one).
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class SerialConsole:
         seed: int = 0,
         rfc2217: bool = True,
         hostname: str = "localhost",
+        socket_port: int = 0,
     ) -> None:
         self.device = device
         self._login = login
@@ -66,7 +68,7 @@ class SerialConsole:
         self.tty = Tty(self._line.screen, self._line.program)
         self._pty = PtyPort(self.tty.feed)
         self._line.attach(self._pty)
-        self._socket = TcpPort(self._line, self.tty.feed, self._resources)
+        self._socket = TcpPort(self._line, self.tty.feed, self._resources, port=socket_port)
         self._rfc2217 = TcpPort(self._line, self.tty.feed, self._resources, rfc2217=True) if rfc2217 else None
         self._terminal: Terminal | None = None
 

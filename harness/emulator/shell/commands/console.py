@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import threading
 
@@ -12,7 +13,7 @@ from harness.emulator.tty import COOKED, RAW, TtyInput, TtyModes
 
 LOOPBACK = ("127.0.0.1", "localhost")
 CONNECT_TIMEOUT = 5.0
-POLL = 0.1  # how often the relay looks at its cancellation while the socket is quiet
+POLL_MS = 100  # how often the relay looks at its cancellation while the socket is quiet
 RELAY_CHUNK = 65536
 JOIN_TIMEOUT = 2.0
 INTERRUPTED = 130  # 128 + SIGINT, what sh reports for a command Ctrl-C killed
@@ -61,12 +62,14 @@ def _send_input(ctx: CommandContext, sock: socket.socket, done: threading.Event)
 
 
 def _receive_output(ctx: CommandContext, sock: socket.socket) -> None:
-    sock.settimeout(POLL)
+    """The port's data to standard output (the socket stays blocking for the input pump's sends)."""
+    readable = select.poll()
+    readable.register(sock, select.POLLIN)
     while not ctx.cancel.is_set():
+        if not readable.poll(POLL_MS):
+            continue
         try:
             data = sock.recv(RELAY_CHUNK)
-        except TimeoutError:
-            continue
         except OSError:
             return
         if not data:
