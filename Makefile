@@ -29,11 +29,14 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Everything CI runs: lint, the JS shim's tests, the harness's own tests, the suites.
+## Everything CI runs: lint, the JS shim's tests, the harness's own tests (unit, integration,
+## interop, reports, the suite self-check), and the suites over each transport alone.
 test: lint
 	node --test tests/js/
 	$(BIN)/python -m pytest tests -q
-	$(BIN)/python -m pytest suites -q
+	$(BIN)/python -m pytest suites -q --transport hdc
+	$(BIN)/python -m pytest suites -q --transport ssh
+	$(BIN)/python -m pytest suites -q --transport serial
 
 clean:
 	rm -rf $(VENV) node_modules reports/allure-results reports/allure-report reports/junit.xml \

@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from harness.emulator.profiles import PROFILES
-from harness.registry import DeviceRegistry, RunOptions
+from harness.cli.device_options import add_device_options, registry_from
 from harness.transport.base import DEFAULT_COMMAND_TIMEOUT
 
 
@@ -19,12 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     shell.add_argument(
         "--timeout", type=float, default=DEFAULT_COMMAND_TIMEOUT, help="seconds (default %(default)g)"
     )
-    shell.add_argument(
-        "--emulator-profile",
-        default="api10-doc",
-        choices=sorted(PROFILES),
-        help="embedded emulated device's profile",
-    )
+    add_device_options(shell)
     shell.add_argument("device", metavar="DEVICE", help="device id (emu-0001 with no inventory)")
     shell.add_argument("words", metavar="CMD", nargs=argparse.REMAINDER, help="the command and its arguments")
     shell.set_defaults(func=shell_command)
@@ -35,7 +29,7 @@ def shell_command(args: argparse.Namespace) -> int:
     if not words:
         print("ohos-hil shell: no command given (ohos-hil shell DEVICE CMD...)", file=sys.stderr)
         return 64
-    registry = DeviceRegistry(RunOptions(device_ids=(args.device,), profile=args.emulator_profile))
+    registry = registry_from(args, (args.device,))
     try:
         result = registry.get(args.device).shell(" ".join(words), timeout=args.timeout)
     finally:

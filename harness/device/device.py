@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
+from pathlib import Path
 
 from harness.controls.battery import BatteryControl
 from harness.controls.journal import JournalEntry, RestoreJournal
@@ -12,6 +13,7 @@ from harness.controls.network import NetworkControl
 from harness.controls.storage import StorageControl
 from harness.device.apps import AbilityControl
 from harness.device.info import DeviceInfo, read_device_info
+from harness.device.install import install_hap, uninstall_bundle
 from harness.errors import ConfigError, DeviceHealthError, InfrastructureError, ShimError
 from harness.hap import ShimVariant, load_variants
 from harness.shim.client import ShimClient
@@ -61,6 +63,14 @@ class Device:
 
     def shell(self, command: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> CommandResult:
         return self.transport.run(command, timeout=timeout)
+
+    def install(self, hap: Path, replace: bool = True) -> str:
+        """Install a HAP (harness/device/install.py); returns bm's text."""
+        return install_hap(self.transport, hap, replace)
+
+    def uninstall(self, bundle: str) -> str:
+        """Uninstall a bundle; returns bm's text."""
+        return uninstall_bundle(self.transport, bundle)
 
     def variant(self, name: str) -> ShimVariant:
         try:

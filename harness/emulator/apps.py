@@ -1,8 +1,9 @@
 """The emulated ability manager: `aa start` runs a bundle's entry ability as a real process.
 
-A shim bundle's ability is the JS shim under Node.js (harness/shim/js/node-entry.js). The process is
-given its IPC channels (docs/emulator-ipc.md) and the caller identity of its bundle; its stdout and
-stderr go to hilog, as an app's console does.
+A bundle's entry ability is the JS shim under Node.js (harness/shim/js/node-entry.js), whatever HAP
+installed the bundle. The process is given its IPC channels (docs/emulator-ipc.md) and the caller
+identity of its bundle; its stdout and stderr go to hilog, as an app's console does. Installing a
+bundle over a running one, or uninstalling it, stops its ability first, as the bundle manager does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.emulator.bm_errors import BundleError
+from harness.emulator.bundle_registry import BundleRegistry
 from harness.emulator.bundles import BundleInfo
+from harness.emulator.hap_package import read_hap
 from harness.emulator.hilog import Hilog
 from harness.emulator.ipc import ProcessIpc
 from harness.emulator.ports import PortTable
@@ -51,13 +55,14 @@ class AbilityManager:
 
     def __init__(
         self,
-        bundles: list[BundleInfo],
+        bundles: BundleRegistry,
         samgr: SystemAbilityManager,
         ports: PortTable,
         hilog: Hilog,
         hello: dict[str, Any],
     ) -> None:
-        self._bundles = {bundle.name: bundle for bundle in bundles}
+        self._bundles = bundles
+        self._changing = threading.Lock()
         self._samgr = samgr
         self._ports = ports
         self._hilog = hilog
@@ -66,28 +71,59 @@ class AbilityManager:
         self._lock = threading.Lock()
 
     def installed(self) -> list[BundleInfo]:
-        return sorted(self._bundles.values(), key=lambda b: b.name)
+        return self._bundles.all()
 
     def bundle(self, name: str) -> BundleInfo | None:
         return self._bundles.get(name)
+
+    def install(self, hap_path: Path, replace: bool = False, *, source: str | None = None) -> BundleInfo:
+        """Install the HAP at host path ``hap_path`` (`bm install -p [-r]`); BundleError if refused.
+
+        ``source`` names the HAP in messages (its device path). The reason for a refusal goes to
+        hilog, as the bundle manager logs it.
+        """
+        try:
+            manifest = read_hap(hap_path, source)
+            with self._changing:
+                bundle = self._bundles.check_install(manifest, replace)
+                self.force_stop(bundle.name)
+                self._bundles.add(bundle, manifest)
+        except BundleError as exc:
+            self._bundles.log(f"install {source or hap_path} failed: {exc}", level="E")
+            raise
+        self._bundles.log(f"installed {bundle.name} version {bundle.version_code} (APL {bundle.apl})")
+        return bundle
+
+    def uninstall(self, bundle_name: str) -> None:
+        """Stop the bundle's ability and remove the bundle (`bm uninstall -n`); BundleError if refused."""
+        try:
+            with self._changing:
+                self._bundles.check_uninstall(bundle_name)
+                self.force_stop(bundle_name)
+                self._bundles.remove(bundle_name)
+        except BundleError as exc:
+            self._bundles.log(f"uninstall {bundle_name} failed: {exc}", level="E")
+            raise
+        self._bundles.log(f"uninstalled {bundle_name}")
 
     def running(self) -> list[RunningAbility]:
         with self._lock:
             return list(self._running.values())
 
     def start(self, bundle_name: str, ability: str, parameters: dict[str, Any]) -> None:
-        bundle = self._bundles.get(bundle_name)
-        if bundle is None or ability != bundle.entry_ability:
-            raise AbilityStartError("failed to start ability.\nerror: resolve ability err.")
-        with self._lock:
-            if bundle_name in self._running:
-                return
-            node = shutil.which("node")
-            if node is None:
-                raise AbilityStartError(
-                    "failed to start ability.\nerror: node.js is missing on the emulator host."
-                )
-            self._running[bundle_name] = self._spawn(node, bundle, ability, parameters)
+        with self._changing:  # the bundle stays installed until its ability runs
+            bundle = self._bundles.get(bundle_name)
+            if bundle is None or not ability or ability != bundle.entry_ability:
+                raise AbilityStartError("failed to start ability.\nerror: resolve ability err.")
+            with self._lock:
+                if bundle_name in self._running:
+                    return
+                node = shutil.which("node")
+                if node is None:
+                    raise AbilityStartError(
+                        "failed to start ability.\nerror: node.js is missing on the emulator host."
+                    )
+                self._running[bundle_name] = self._spawn(node, bundle, ability, parameters)
 
     def _spawn(
         self, node: str, bundle: BundleInfo, ability: str, parameters: dict[str, Any]
@@ -110,11 +146,8 @@ class AbilityManager:
         call_child.close()
         event_child.close()
         caller = Caller(process.pid, bundle.name, bundle.apl, bundle.system_app, bundle.permissions)
-        want = {
-            "bundle": bundle.name,
-            "ability": ability,
-            "parameters": {"port": bundle.default_port, **parameters},
-        }
+        defaults = {} if bundle.default_port is None else {"port": bundle.default_port}
+        want = {"bundle": bundle.name, "ability": ability, "parameters": {**defaults, **parameters}}
         ipc = ProcessIpc(
             caller,
             {**self._hello, "want": want},

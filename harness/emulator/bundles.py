@@ -1,20 +1,29 @@
-"""The shim bundles an emulated device has installed, read from the HAP project's own manifests.
+"""Who a bundle on the emulated device is (APL, system app) and what it is granted.
 
-Each variant of devices/shim-hap/variants.json5 is one bundle: its signing profile gives its APL and
-app feature (system app or not), and the module's `requestPermissions` minus the variant's
-`withoutPermissions` are what it asks for. A permission is granted when its level is at most the
-bundle's APL or the profile's ACL allows it; a request that cannot be granted fails the install, as
-on a device.
+A bundle whose name is one of the shim's variants (devices/shim-hap/variants.json5) gets the
+identity of that variant's signing profile: its APL, its app feature (system app or not) and the
+ACLs the profile allows. Any other bundle is a third-party app signed without such a profile (an
+unsigned or debug-signed HAP): APL `normal`, not a system app, no ACLs. A requested permission is
+granted when its level is at most the bundle's APL or an ACL allows it; one that cannot be granted
+fails the install (bm's 9568289), as on a device. A permission the device does not define is
+skipped, as OpenHarmony's bundle manager does when AccessToken has no definition for it.
+
+The shim variants come pre-installed, each from the manifest hvigor would compile for it
+(:func:`harness.emulator.hap_package.shim_manifest`); a manifest of the repository's own project
+asking for a permission the device does not define is a mistake in the repository (ConfigError).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness import json5
+from harness.emulator.bm_errors import BundleError, BundleStatus
+from harness.emulator.hap_package import HapManifest, parse_manifest, shim_manifest
 from harness.errors import ConfigError
-from harness.hap import HAP_DIR, load_variants
+from harness.hap import HAP_DIR, ShimVariant, load_variants
 
 APL_RANK = {"normal": 0, "system_basic": 1, "system_core": 2}
 PERMISSION_LEVEL = {
@@ -29,57 +38,107 @@ PERMISSION_LEVEL = {
 
 
 @dataclass(frozen=True)
+class SigningIdentity:
+    """What a bundle's signing profile says about it."""
+
+    apl: str
+    system_app: bool
+    acls: frozenset[str]
+
+
+THIRD_PARTY = SigningIdentity("normal", False, frozenset())
+"""The identity of a bundle that is not a shim variant."""
+
+
+@dataclass(frozen=True)
 class BundleInfo:
-    """An installed bundle: identity, what it was granted, and how its entry ability starts."""
+    """An installed bundle: identity, what it was granted, and how its entry ability starts.
+
+    ``product`` is the shim variant the bundle is, if it is one; ``default_port`` the device port
+    its shim serves when `aa start` passes none (only shim variants have one).
+    """
 
     name: str
-    product: str
+    product: str | None
     apl: str
     system_app: bool
     permissions: frozenset[str]
     entry_ability: str
     module: str
-    default_port: int
+    default_port: int | None
+    version_code: int
+    version_name: str
+    target_api: int
+    removable: bool
 
 
-def _grant(bundle: str, apl: str, requested: list[str], acls: set[str], source: Path) -> frozenset[str]:
+def variant_identity(variant: ShimVariant) -> SigningIdentity:
+    """The identity a shim variant's signing profile gives it; ConfigError naming the profile."""
+    profile = json5.load(variant.profile)
+    info = profile["bundle-info"]
+    if info["bundle-name"] != variant.bundle:
+        raise ConfigError(f"{variant.profile}: bundle-name {info['bundle-name']} != {variant.bundle}")
+    apl = info["apl"]
+    if apl not in APL_RANK:
+        raise ConfigError(f"{variant.profile}: unknown apl {apl!r}")
+    acls = frozenset(profile.get("acls", {}).get("allowed-acls", []))
+    return SigningIdentity(apl, info["app-feature"] == "hos_system_app", acls)
+
+
+def grant(bundle: str, requested: Iterable[str], identity: SigningIdentity) -> frozenset[str]:
+    """The requested permissions the device grants; BundleError (9568289) if one cannot be granted."""
+    granted = set()
     for permission in requested:
         level = PERMISSION_LEVEL.get(permission)
         if level is None:
-            raise ConfigError(f"{source}: {bundle} requests unknown permission {permission}")
-        if APL_RANK[level] > APL_RANK[apl] and permission not in acls:
-            raise ConfigError(
-                f"{source}: install of {bundle} fails: {permission} needs APL {level} or an ACL "
-                f"(bundle APL {apl})"
+            continue
+        if APL_RANK[level] > APL_RANK[identity.apl] and permission not in identity.acls:
+            raise BundleError(
+                BundleStatus.GRANT_REQUEST_PERMISSIONS_FAILED,
+                f"{bundle}: {permission} needs APL {level} or an ACL (bundle APL {identity.apl})",
             )
-    return frozenset(requested)
+        granted.add(permission)
+    return frozenset(granted)
+
+
+def bundle_info(manifest: HapManifest, variant: ShimVariant | None, preinstalled: bool) -> BundleInfo:
+    """The bundle a manifest installs as (``variant``: the shim variant of that name, if any).
+
+    BundleError when a requested permission cannot be granted. A pre-installed system app cannot
+    be uninstalled.
+    """
+    identity = variant_identity(variant) if variant is not None else THIRD_PARTY
+    return BundleInfo(
+        name=manifest.bundle,
+        product=variant.product if variant is not None else None,
+        apl=identity.apl,
+        system_app=identity.system_app,
+        permissions=grant(manifest.bundle, manifest.permissions, identity),
+        entry_ability=manifest.main_element,
+        module=manifest.module,
+        default_port=variant.port if variant is not None else None,
+        version_code=manifest.version_code,
+        version_name=manifest.version_name,
+        target_api=manifest.target_api,
+        removable=not (preinstalled and identity.system_app),
+    )
 
 
 def load_shim_bundles(hap_dir: Path = HAP_DIR) -> list[BundleInfo]:
-    """Every shim variant as the emulated device installs it."""
-    module = json5.load(hap_dir / "entry" / "src" / "main" / "module.json5")["module"]
-    requested = [entry["name"] for entry in module.get("requestPermissions", [])]
+    """Every shim variant as the emulated device has it pre-installed."""
+    module_file = hap_dir / "entry" / "src" / "main" / "module.json5"
     bundles = []
     for variant in load_variants(hap_dir).values():
-        profile = json5.load(variant.profile)
-        info = profile["bundle-info"]
-        if info["bundle-name"] != variant.bundle:
-            raise ConfigError(f"{variant.profile}: bundle-name {info['bundle-name']} != {variant.bundle}")
-        apl = info["apl"]
-        if apl not in APL_RANK:
-            raise ConfigError(f"{variant.profile}: unknown apl {apl!r}")
-        wanted = [p for p in requested if p not in variant.without_permissions]
-        acls = set(profile.get("acls", {}).get("allowed-acls", []))
-        bundles.append(
-            BundleInfo(
-                name=variant.bundle,
-                product=variant.product,
-                apl=apl,
-                system_app=info["app-feature"] == "hos_system_app",
-                permissions=_grant(variant.bundle, apl, wanted, acls, variant.profile),
-                entry_ability=module["mainElement"],
-                module=module["name"],
-                default_port=variant.port,
+        try:
+            manifest = parse_manifest(
+                shim_manifest(variant, hap_dir), f"{hap_dir}: variant {variant.product}"
             )
-        )
+            undefined = [p for p in manifest.permissions if p not in PERMISSION_LEVEL]
+            if undefined:
+                raise ConfigError(
+                    f"{module_file}: {variant.bundle} requests unknown permission {undefined[0]}"
+                )
+            bundles.append(bundle_info(manifest, variant, preinstalled=True))
+        except BundleError as exc:
+            raise ConfigError(f"{variant.profile}: install of {variant.bundle} fails: {exc.detail}") from None
     return bundles

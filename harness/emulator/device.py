@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.emulator.apps import AbilityManager
-from harness.emulator.bundles import load_shim_bundles
+from harness.emulator.bundle_registry import BundleRegistry
 from harness.emulator.clock import DeviceClock
 from harness.emulator.fs import DeviceFilesystem
 from harness.emulator.hilog import Hilog
@@ -95,7 +95,7 @@ class EmulatedDevice:
             "napi": self.profile.napi,
         }
         self.apps = AbilityManager(
-            load_shim_bundles(config.hap_dir), self.samgr, self.ports, self.hilog, hello
+            BundleRegistry(self.state, self.hilog, config.hap_dir), self.samgr, self.ports, self.hilog, hello
         )
         self.commands = all_commands()
         if seeded and seeded.device_change:

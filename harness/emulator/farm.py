@@ -126,7 +126,7 @@ class EmulatorFarm:
                     self._transports(front),
                     description=f"emulated device, profile {front.device.profile.name}",
                     capabilities=sorted(CAPABILITIES),
-                    shim_variants=[bundle.product for bundle in front.device.apps.installed()],
+                    shim_variants=[b.product for b in front.device.apps.installed() if b.product],
                 )
                 for front in self.fronts
             ],

@@ -3,9 +3,9 @@
 Model: adbutils' socket client. One TCP connection (an hdc "channel", `harness.hdc.channel`) per
 command, as the real CLI does; every connect, read and write is bounded by the operation's deadline;
 failures surface as :class:`harness.errors.TransportError` subclasses naming the device and the
-server, never as bare socket errors. File transfers play the real CLI's `remote -cwd` sequences
-(§1.7 of the protocol notes), check sizes, and write received files under a temporary name until
-they are complete.
+server, never as bare socket errors. File transfers and `install` play the real CLI's `remote -cwd`
+sequences (§1.7 of the protocol notes) with one upload routine, check sizes, and write received
+files under a temporary name until they are complete.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ from harness.transport.base import DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIME
 DEFAULT_PORT = 8710
 CHUNK = 256 * 1024
 _SUMMARY_SIZE = re.compile(r"FileTransfer finish, Size:(\d+)")
+_UNINSTALL_MESSAGE = re.compile(r"App uninstall path:[^\r\n]*? msg:([^\r\n]*)")
+PACKAGE_SUFFIXES = (".hap", ".hsp")
+NO_PACKAGE = "[E006001] Not any installation package was found"
+INSTALL_OK = "install bundle successfully"
+UNINSTALL_OK = "uninstall bundle successfully"
 
 
 class ForwardRefused(TransportError):
@@ -207,26 +212,13 @@ class HdcClient:
         """Copy host file ``local`` to device path ``remote``; returns the bytes sent."""
         local = Path(local).absolute()
         op = Operation(self.address, self.timeout, key, f"file send {local} {remote}", timeout)
-        try:
-            handle = local.open("rb")
-            size = os.fstat(handle.fileno()).st_size
-        except OSError as exc:
-            raise op.error(f"cannot read the local file: {exc}") from None
+        handle, size = _open_local(op, local)
         cwd = f"{local.parent}/"
         line = f"file send remote -cwd {_quote(cwd)} {_quote(local.name)} {_quote(remote)}"
+        config = wire.TransferConfig(file_size=size, path=remote, optional_name=local.name, client_cwd=cwd)
         with handle, op.connect() as channel:
             channel.send_line(line)
-            channel.expect(wire.Command.FILE_INIT)
-            channel.send_command(wire.Command.WAKEUP_SLAVETASK)
-            config = wire.TransferConfig(
-                file_size=size, path=remote, optional_name=local.name, client_cwd=cwd
-            )
-            channel.send_command(wire.Command.FILE_CHECK, config.encode())
-            channel.expect(wire.Command.FILE_BEGIN)
-            sent = 0
-            while (chunk := handle.read(CHUNK)) and not channel.has_input():
-                _send_data(channel, sent, chunk)
-                sent += len(chunk)
+            sent = _upload(channel, wire.FILE_TRANSFER, config, handle)
             channel.expect(wire.Command.FILE_FINISH)  # a device that gave up sends its reason instead
             channel.send_command(wire.Command.FILE_FINISH, b"\x00")
             text = channel.read_all().decode("utf-8", errors="replace")
@@ -269,13 +261,93 @@ class HdcClient:
             partial.unlink(missing_ok=True)
         return size
 
+    # -- apps -----------------------------------------------------------------------------------------
+    def install(
+        self, key: str, local_hap: Path, replace: bool = True, timeout: float = DEFAULT_TRANSFER_TIMEOUT
+    ) -> str:
+        """Install host file ``local_hap`` as `hdc install [-r] HAP` does; returns bm's text.
 
-def _send_data(channel: Channel, offset: int, chunk: bytes) -> None:
+        The real CLI's `remote -cwd` sequence (§1.7): the server sends the command back as APP_INIT,
+        the HAP goes up as APP_DATA under a random name, the device runs `bm install` and answers
+        APP_FINISH with bm's text. TransportError with that text (or the server's `[Fail]`
+        message) when the install fails.
+        """
+        local = Path(local_hap).absolute()
+        op = Operation(self.address, self.timeout, key, f"install {local}", timeout)
+        if local.suffix not in PACKAGE_SUFFIXES:
+            raise op.error(f"{wire.FAIL}{NO_PACKAGE}")
+        handle, size = _open_local(op, local)
+        cwd = f"{local.parent}/"
+        options = "-r" if replace else ""
+        words = ["install", "remote", "-cwd", _quote(cwd), options, _quote(local.name)]
+        config = wire.TransferConfig(
+            file_size=size,
+            options=options,
+            optional_name=wire.upload_name(local.suffix),
+            function_name="install",
+            client_cwd=cwd,
+        )
+        with handle, op.connect() as channel:
+            channel.send_line(" ".join(word for word in words if word))
+            sent = _upload(channel, wire.APP_TRANSFER, config, handle)
+            finish = channel.expect(wire.Command.APP_FINISH)
+            channel.send_command(wire.Command.CHANNEL_CLOSE, b"\x01")
+            channel.read_all()
+        if len(finish) < 2:
+            raise op.error(f"APP_FINISH of {len(finish)} bytes carries no mode and result")
+        message = finish[2:].decode("utf-8", errors="replace").strip()
+        if sent != size:
+            raise op.error(f"sent {sent} of {size} bytes; the device answered {message!r}")
+        if INSTALL_OK not in message:
+            raise op.error(message)
+        return message
+
+    def uninstall(self, key: str, bundle: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> str:
+        """Remove ``bundle`` as `hdc uninstall BUNDLE` does; returns bm's text.
+
+        TransportError with the server's whole answer when bm did not uninstall it.
+        """
+        op = Operation(self.address, self.timeout, key, f"uninstall {bundle}", timeout)
+        with op.connect() as channel:
+            channel.send_line(f"uninstall {_quote(bundle)}")
+            text = channel.read_all().decode("utf-8", errors="replace")
+        op.check_refusal(text.encode())
+        match = _UNINSTALL_MESSAGE.search(text)
+        if match is None or UNINSTALL_OK not in match.group(1):
+            raise op.error(text)
+        return match.group(1).strip()
+
+
+def _open_local(op: Operation, local: Path) -> tuple[BinaryIO, int]:
+    """``local`` opened for reading, and its size; the operation's error if it cannot be read."""
     try:
-        channel.send(wire.data_frame(offset, chunk))
-    except (BrokenPipeError, ConnectionResetError):
-        channel.expect(wire.Command.FILE_FINISH)  # raises with the reason the server sent before closing
-        raise
+        handle = local.open("rb")
+    except OSError as exc:
+        raise op.error(f"cannot read the local file: {exc}") from None
+    return handle, os.fstat(handle.fileno()).st_size
+
+
+def _upload(
+    channel: Channel, codes: wire.TransferCodes, config: wire.TransferConfig, handle: BinaryIO
+) -> int:
+    """The client-master half of a transfer, after the command line; returns the bytes sent.
+
+    INIT from the server, WAKEUP and CHECK (``config``), BEGIN, then the data until the end of
+    ``handle`` or until the server speaks (it gave up). The caller reads the transfer's end.
+    """
+    channel.expect(codes.init)
+    channel.send_command(wire.Command.WAKEUP_SLAVETASK)
+    channel.send_command(codes.check, config.encode())
+    channel.expect(codes.begin)
+    sent = 0
+    while (chunk := handle.read(CHUNK)) and not channel.has_input():
+        try:
+            channel.send(wire.data_frame(sent, chunk, codes.data))
+        except (BrokenPipeError, ConnectionResetError):
+            channel.expect(codes.finish)  # raises with the reason the server sent before closing
+            raise
+        sent += len(chunk)
+    return sent
 
 
 def _data(payload: bytes, offset: int, size: int) -> bytes:

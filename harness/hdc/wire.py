@@ -10,7 +10,9 @@ zero fields still written).
 
 from __future__ import annotations
 
+import secrets
 import socket
+import string
 import struct
 from dataclasses import dataclass, fields
 from enum import IntEnum
@@ -55,6 +57,30 @@ class Command(IntEnum):
     FILE_BEGIN = 3002
     FILE_DATA = 3003
     FILE_FINISH = 3004
+    APP_INIT = 3500
+    APP_CHECK = 3501
+    APP_BEGIN = 3502
+    APP_DATA = 3503
+    APP_FINISH = 3504
+
+
+@dataclass(frozen=True)
+class TransferCodes:
+    """The command codes of one kind of transfer: files (FILE_*) or packages to install (APP_*)."""
+
+    init: Command
+    check: Command
+    begin: Command
+    data: Command
+    finish: Command
+
+
+FILE_TRANSFER = TransferCodes(
+    Command.FILE_INIT, Command.FILE_CHECK, Command.FILE_BEGIN, Command.FILE_DATA, Command.FILE_FINISH
+)
+APP_TRANSFER = TransferCodes(
+    Command.APP_INIT, Command.APP_CHECK, Command.APP_BEGIN, Command.APP_DATA, Command.APP_FINISH
+)
 
 
 class ProtocolError(Exception):
@@ -362,7 +388,14 @@ class TransferPayload:
         return cls(**_decode_struct(cls, data[:PAYLOAD_HEADER_SIZE], padded=True))  # type: ignore[arg-type]
 
 
-def data_frame(index: int, chunk: bytes | memoryview) -> bytes:
-    """A FILE_DATA message carrying ``chunk`` (uncompressed) that starts at file offset ``index``."""
+def upload_name(suffix: str, length: int = 9) -> str:
+    """A random name for an uploaded package, as the real client gives one (APP_CHECK optionalName),
+    so that no odd local file name reaches bm."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length)) + suffix
+
+
+def data_frame(index: int, chunk: bytes | memoryview, code: Command = Command.FILE_DATA) -> bytes:
+    """A FILE_DATA (or APP_DATA) message carrying ``chunk`` (uncompressed) from file offset ``index``."""
     header = TransferPayload(index, 0, len(chunk), len(chunk)).encode_header()
-    return command_frame(Command.FILE_DATA, header + bytes(chunk))
+    return command_frame(code, header + bytes(chunk))

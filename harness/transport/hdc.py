@@ -163,6 +163,21 @@ class HdcTransport:
         with self.trace.action("pull", title, device=self.device_id, transport=self.name) as record:
             record.result = {"bytes": self.client.file_recv(self.connect_key, remote, Path(local), timeout)}
 
+    # -- apps -----------------------------------------------------------------------------------------
+    def install(self, local: Path, replace: bool = True, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> str:
+        """`hdc install [-r] HAP`; returns bm's text (TransportError with it when the install fails)."""
+        title = f"install {local}"
+        with self.trace.action("app", title, device=self.device_id, transport=self.name) as record:
+            record.result = message = self.client.install(self.connect_key, Path(local), replace, timeout)
+        return message
+
+    def uninstall(self, bundle: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> str:
+        """`hdc uninstall BUNDLE`; returns bm's text (TransportError with it when bm refuses)."""
+        title = f"uninstall {bundle}"
+        with self.trace.action("app", title, device=self.device_id, transport=self.name) as record:
+            record.result = message = self.client.uninstall(self.connect_key, bundle, timeout)
+        return message
+
     # -- streams and the forward ledger ---------------------------------------------------------------
     def open_stream(self, device_port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> ForwardStream:
         """A byte stream to ``device_port``, through this transport's (shared) forward to it."""

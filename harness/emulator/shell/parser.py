@@ -7,6 +7,7 @@ the redirections `<`, `>`, `>>`, `2>`, `2>>`, `2>&1`, `&>`. No globbing, no subs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -46,6 +47,8 @@ class AndOr:
 
 
 OPERATORS = ("&&", "||", ";;", "2>>", "2>&1", "&>", ">>", "2>", ">&", ";", "|", "<", ">", "\n", "&")
+_SPECIAL = frozenset(" \t\r\n'\"\\;&|<>#")
+_PLAIN_RUN = re.compile(r"[^ \t\r\n'\"\\;&|<>#]+")
 
 
 def _tokens(line: str) -> list[Word | str]:
@@ -71,6 +74,13 @@ def _tokens(line: str) -> list[Word | str]:
 
     while i < n:
         ch = line[i]
+        if ch not in _SPECIAL and (in_word or not line.startswith("2>", i)):
+            run = _PLAIN_RUN.match(line, i)
+            assert run is not None
+            current.append(run.group(0))  # a run of ordinary characters, in one step
+            in_word = True
+            i = run.end()
+            continue
         if ch == "#" and not in_word:
             end = line.find("\n", i)
             i = n if end < 0 else end

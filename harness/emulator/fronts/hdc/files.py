@@ -1,7 +1,8 @@
 """`file send` / `file recv`: the client-driven `remote -cwd` form (§1.7) and the legacy server form.
 
 Remote form, send (the client is master): FILE_INIT to the client, WAKEUP + FILE_CHECK from it,
-FILE_BEGIN, FILE_DATA frames, FILE_FINISH(1) / FILE_FINISH(0), then the summary line. Recv (the
+FILE_BEGIN, FILE_DATA frames (:func:`receive_upload`, which `install` shares), FILE_FINISH(1) /
+FILE_FINISH(0), then the summary line. Recv (the
 client is slave): FILE_CHECK to the client, FILE_BEGIN from it, FILE_DATA frames, FILE_FINISH(1) from
 it, FILE_FINISH(0), CHANNEL_CLOSE. The legacy form (`file send L R` without `remote`) moves the file
 between a host path and the device in the server itself. Files reach the device through its
@@ -18,7 +19,7 @@ import re
 import secrets
 import shlex
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def transfer(channel: Channel, device: EmulatedDevice, arguments: str) -> None:
 # -- device side ------------------------------------------------------------------------------------
 
 
-def _uv_error(exc: OSError) -> str:
+def uv_error(exc: OSError) -> str:
     """An errno as libuv words it (`no such file or directory`), as hdc's messages do."""
     text = os.strerror(exc.errno) if exc.errno else str(exc)
     if exc.errno == errno.EISDIR:
@@ -107,8 +108,14 @@ def _target_path(fs: DeviceFilesystem, path: str, name: str) -> str:
     return target
 
 
-def store(fs: DeviceFilesystem, target: str, chunks: Iterable[bytes], size: int) -> int:
-    """Write ``chunks`` to ``target`` through a temporary name; the file appears only when complete."""
+def store(
+    fs: DeviceFilesystem, target: str, chunks: Iterable[bytes], size: int, stopped: str = "Transfer Stop"
+) -> int:
+    """Write ``chunks`` to ``target`` through a temporary name; the file appears only when complete.
+
+    A full /data stops it with `<stopped> at:N/SIZE(Bytes), Reason: …` (the daemon's words: file
+    transfers stop, app transfers say `Transfer App`) and leaves no file behind.
+    """
     directory, name = posixpath.split(target)
     temporary = posixpath.join(directory, f".{name}.hdc-{secrets.token_hex(4)}.part")
     written = 0
@@ -119,7 +126,7 @@ def store(fs: DeviceFilesystem, target: str, chunks: Iterable[bytes], size: int)
                 written += len(chunk)
     except DeviceFsError as exc:
         _discard(fs, temporary)
-        raise TransferFailed(f"Transfer Stop at:{written}/{size}(Bytes), Reason: {_uv_error(exc)}") from None
+        raise TransferFailed(f"{stopped} at:{written}/{size}(Bytes), Reason: {uv_error(exc)}") from None
     except BaseException:
         _discard(fs, temporary)
         raise
@@ -139,7 +146,7 @@ def _open_source(fs: DeviceFilesystem, path: str) -> tuple[str, int]:
             raise DeviceFsError(errno.EISDIR, source)
         return source, fs.stat(source).st_size
     except DeviceFsError as exc:
-        raise TransferFailed(f"Error opening file: {_uv_error(exc)}, path:{path}") from None
+        raise TransferFailed(f"Error opening file: {uv_error(exc)}, path:{path}") from None
 
 
 def summary(size: int, began: float) -> str:
@@ -150,43 +157,68 @@ def summary(size: int, began: float) -> str:
 # -- remote form ------------------------------------------------------------------------------------
 
 
-def _expect(channel: Channel, *codes: wire.Command) -> tuple[int, bytes]:
+def expect(channel: Channel, *codes: wire.Command) -> tuple[int, bytes]:
+    """The next frame, which must carry one of ``codes``: (code, payload)."""
     frame = channel.read()
     if frame is None:
         raise wire.TruncatedFrame(f"client closed the transfer while the server waited for {codes[0].name}")
     code, rest = wire.split_command(frame)
     if code not in codes:
         names = " or ".join(c.name for c in codes)
-        raise wire.ProtocolError(f"expected {names} during a file transfer, got command {code}")
+        raise wire.ProtocolError(f"expected {names} during a transfer, got command {code}")
     return code, rest
 
 
-def _remote_send(channel: Channel, fs: DeviceFilesystem, init: str) -> None:
-    channel.send_command(wire.Command.FILE_INIT, init.encode("utf-8"))
-    code, rest = _expect(channel, wire.Command.WAKEUP_SLAVETASK, wire.Command.FILE_CHECK)
+def receive_upload(
+    channel: Channel,
+    fs: DeviceFilesystem,
+    codes: wire.TransferCodes,
+    init: bytes,
+    place: Callable[[wire.TransferConfig], str],
+    stopped: str = "Transfer Stop",
+) -> tuple[wire.TransferConfig, str]:
+    """The device half of a client-master transfer, up to the file being stored.
+
+    INIT (``init``) to the client, WAKEUP and CHECK from it, BEGIN, then the data frames, stored
+    through the /data quota at the device path ``place`` gives for the announced config. Returns
+    the config and that path.
+    """
+    channel.send_command(codes.init, init)
+    code, rest = expect(channel, wire.Command.WAKEUP_SLAVETASK, codes.check)
     if code == wire.Command.WAKEUP_SLAVETASK:
-        _, rest = _expect(channel, wire.Command.FILE_CHECK)
+        _, rest = expect(channel, codes.check)
     config = wire.TransferConfig.decode(rest)
     if config.compress_type:
         raise TransferFailed("compressed transfers (-z) are not supported by the emulated device")
-    target = _target_path(fs, config.path, config.optional_name)
+    target = place(config)
+    channel.send_command(codes.begin, wire.FEATURE_FLAGS)
+    store(fs, target, _data_frames(channel, codes.data, config.file_size), config.file_size, stopped)
+    return config, target
+
+
+def _remote_send(channel: Channel, fs: DeviceFilesystem, init: str) -> None:
     began = time.monotonic()
-    channel.send_command(wire.Command.FILE_BEGIN, wire.FEATURE_FLAGS)
-    store(fs, target, _data_frames(channel, config.file_size), config.file_size)
+    config, _ = receive_upload(
+        channel,
+        fs,
+        wire.FILE_TRANSFER,
+        init.encode("utf-8"),
+        lambda config: _target_path(fs, config.path, config.optional_name),
+    )
     channel.send_command(wire.Command.FILE_FINISH, b"\x01")
-    _expect(channel, wire.Command.FILE_FINISH)
+    expect(channel, wire.Command.FILE_FINISH)
     channel.send_text(summary(config.file_size, began))
 
 
-def _data_frames(channel: Channel, size: int) -> Iterator[bytes]:
+def _data_frames(channel: Channel, code: wire.Command, size: int) -> Iterator[bytes]:
     received = 0
     while received < size:
-        _, rest = _expect(channel, wire.Command.FILE_DATA)
+        _, rest = expect(channel, code)
         header = wire.TransferPayload.decode_header(rest)
         data = rest[wire.PAYLOAD_HEADER_SIZE :]
         if header.compress_type or header.uncompress_size != len(data) or header.index != received:
             raise wire.ProtocolError(
-                f"FILE_DATA header {header} does not describe {len(data)} plain bytes at offset {received}"
+                f"{code.name} header {header} does not describe {len(data)} plain bytes at offset {received}"
             )
         if received + len(data) > size:
             raise wire.ProtocolError(f"client sent more than the {size} bytes it announced")
@@ -203,12 +235,12 @@ def _remote_recv(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -
         client_cwd=command.cwd,
     )
     channel.send_command(wire.Command.FILE_CHECK, config.encode())
-    _expect(channel, wire.Command.FILE_BEGIN)
+    expect(channel, wire.Command.FILE_BEGIN)
     offset = 0
     for chunk in fs.iter_chunks(source, CHUNK):
         channel.send(wire.data_frame(offset, chunk))
         offset += len(chunk)
-    _expect(channel, wire.Command.FILE_FINISH)
+    expect(channel, wire.Command.FILE_FINISH)
     channel.send_command(wire.Command.FILE_FINISH, b"\x00")
     frame = channel.read()
     if frame is not None and wire.split_command(frame)[0] != wire.Command.CHANNEL_CLOSE:
@@ -218,16 +250,17 @@ def _remote_recv(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -
 # -- legacy form: the server moves the file between a host path and the device ----------------------
 
 
-def _host_path(command: FileCommand, path: str) -> Path:
-    return Path(command.cwd or os.getcwd()) / path
+def host_path(cwd: str, path: str) -> Path:
+    """A host path the client named: relative ones are under its ``cwd`` (the server's, if none)."""
+    return Path(cwd or os.getcwd()) / path
 
 
 def _legacy_send(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -> None:
-    local = _host_path(command, command.source)
+    local = host_path(command.cwd, command.source)
     try:
         handle = local.open("rb")
     except OSError as exc:
-        raise TransferFailed(f"Error opening file: {_uv_error(exc)}, path:{command.source}") from None
+        raise TransferFailed(f"Error opening file: {uv_error(exc)}, path:{command.source}") from None
     began = time.monotonic()
     with handle:
         size = os.fstat(handle.fileno()).st_size
@@ -238,7 +271,7 @@ def _legacy_send(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -
 
 def _legacy_recv(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -> None:
     source, size = _open_source(fs, command.source)
-    local = _host_path(command, command.target)
+    local = host_path(command.cwd, command.target)
     if local.is_dir():
         local = local / posixpath.basename(source)
     temporary = local.with_name(f".{local.name}.hdc-{secrets.token_hex(4)}.part")
@@ -250,5 +283,5 @@ def _legacy_recv(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -
         temporary.replace(local)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise TransferFailed(f"Error opening file: {_uv_error(exc)}, path:{command.target}") from None
+        raise TransferFailed(f"Error opening file: {uv_error(exc)}, path:{command.target}") from None
     channel.send_text(summary(size, began))

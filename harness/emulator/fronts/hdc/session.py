@@ -11,7 +11,7 @@ import logging
 import socket
 
 from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.hdc import files, shell
+from harness.emulator.fronts.hdc import files, install, shell
 from harness.emulator.fronts.hdc.channel import Channel
 from harness.emulator.fronts.hdc.context import ServerContext
 from harness.emulator.fronts.hdc.forwards import FORWARD_PREFIXES, tcp_port
@@ -32,7 +32,7 @@ def serve(ctx: ServerContext, sock: socket.socket, peer: tuple[str, int]) -> Non
     except wire.ProtocolError as exc:
         log.warning("hdc %s: bad input, closing: %s", channel.name, exc)
     except files.TransferFailed as exc:
-        log.info("hdc %s: file transfer failed: %s", channel.name, exc)
+        log.info("hdc %s: transfer failed: %s", channel.name, exc)
         channel.finish_with(str(exc))
     except OSError as exc:
         log.info("hdc %s: connection error: %s", channel.name, exc)
@@ -127,7 +127,9 @@ def _target(ctx: ServerContext, key: str) -> EmulatedDevice | None:
 
 def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -> None:
     device = _target(ctx, key)
-    known = line.startswith(("shell", "file send", "file recv", "fport ", "rport ", "hilog"))
+    known = line.startswith(
+        ("shell", "file send", "file recv", "fport ", "rport ", "hilog", "install", "uninstall")
+    )
     if not known:
         channel.send_text("Unknown command...", wire.FAIL)
     elif device is None:
@@ -140,6 +142,10 @@ def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -
         shell.run_command(ctx, channel, device, "hilog -h" if " -h" in line else "hilog")
     elif line.startswith("file "):
         files.transfer(channel, device, line[len("file ") :])
+    elif line.startswith("install"):
+        install.install(channel, device, line[len("install") :])
+    elif line.startswith("uninstall"):
+        install.uninstall(channel, device, line[len("uninstall") :])
     elif line.startswith("fport "):
         _forward(ctx, channel, device, line[len("fport ") :].split())
     elif line.startswith("rport "):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from harness.emulator.shell.commands import basic, console, emuctl, files, system
+from harness.emulator.shell.commands import basic, bm, console, emuctl, files, system
 from harness.emulator.shell.io import Command
 
 
 def all_commands() -> dict[str, Command]:
     """Every command the emulated device has."""
-    return {**basic.COMMANDS, **files.COMMANDS, **system.COMMANDS, **emuctl.COMMANDS, **console.COMMANDS}
+    return {
+        **basic.COMMANDS,
+        **files.COMMANDS,
+        **system.COMMANDS,
+        **bm.COMMANDS,
+        **emuctl.COMMANDS,
+        **console.COMMANDS,
+    }

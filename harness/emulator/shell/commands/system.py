@@ -1,8 +1,7 @@
-"""OpenHarmony system tools: param, hidumper, aa, bm, hilog, ifconfig (outputs as in ohos-facts §3)."""
+"""OpenHarmony system tools: param, hidumper, aa, hilog, ifconfig (outputs as in ohos-facts §3; bm: bm.py)."""
 
 from __future__ import annotations
 
-import json
 import queue
 import re
 
@@ -148,33 +147,6 @@ def aa(ctx: CommandContext) -> int:
     return 1
 
 
-def bm(ctx: CommandContext) -> int:
-    args = ctx.args[1:]
-    apps = ctx.device.apps
-    if args[:2] == ["dump", "-a"]:
-        ctx.print("ID: 100:\n" + "".join(f"\t{b.name}\n" for b in apps.installed()))
-        return 0
-    if args[:2] == ["dump", "-n"] and len(args) == 3:
-        bundle = apps.bundle(args[2])
-        if bundle is None:
-            ctx.print("error: failed to get information and the parameters may be wrong.\n")
-            return 1
-        info = {
-            "name": bundle.name,
-            "applicationInfo": {
-                "apiTargetVersion": 10,
-                "appPrivilegeLevel": bundle.apl,
-                "isSystemApp": bundle.system_app,
-            },
-            "reqPermissions": sorted(bundle.permissions),
-            "hapModuleInfos": [{"moduleName": bundle.module, "mainAbility": bundle.entry_ability}],
-        }
-        ctx.print(f"{bundle.name}:\n{json.dumps(info, indent=4)}\n")
-        return 0
-    ctx.print("usage: bm dump -a | bm dump -n <bundle>\n")
-    return 1
-
-
 def _hilog_options(args: list[str]) -> dict[str, str] | str:
     """-x, -r and -b L, -T tags, -e regex, -v format (formats are accepted and ignored)."""
     options: dict[str, str] = {}
@@ -260,7 +232,6 @@ COMMANDS = {
     "param": param,
     "hidumper": hidumper,
     "aa": aa,
-    "bm": bm,
     "hilog": hilog,
     "ifconfig": ifconfig,
 }
