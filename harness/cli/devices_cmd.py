@@ -10,7 +10,7 @@ from harness.errors import HarnessError
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("devices", help="list devices and whether each transport reaches them")
-    add_device_options(parser)
+    add_device_options(parser.add_argument)
     parser.set_defaults(func=devices_command)
 
 

@@ -14,7 +14,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "doctor", help="check devices: reachable, shell, shim, API level, battery, clock"
     )
     parser.add_argument("devices", nargs="*", metavar="DEVICE", help="devices to check (default: all)")
-    add_device_options(parser)
+    add_device_options(parser.add_argument)
     parser.set_defaults(func=doctor_command)
 
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.emulator.profiles import PROFILES
+from harness.cli.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
 from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
 from harness.reports.outcomes import Verdict
@@ -38,11 +38,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--device", action="append", default=[], metavar="ID", help="a device to run on (repeatable)"
     )
-    run.add_argument("--inventory", metavar="FILE", help="device inventory YAML")
+    add_device_options(run.add_argument)
     run.add_argument("--spec-edition", metavar="NAME", help="spec edition (name or YAML path)")
-    run.add_argument(
-        "--emulator-profile", choices=sorted(PROFILES), help="embedded emulated device's profile"
-    )
+    run.add_argument("--waivers", metavar="NAME|FILE", help="known deviations to report as such")
     run.add_argument("-k", metavar="EXPR", dest="keyword", help="only tests matching EXPR (pytest -k)")
     add_path_options(run)
     run.add_argument("--no-report", action="store_true", help="skip the HTML report (no Node.js needed)")
@@ -60,7 +58,9 @@ def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
         command += ["--device", device]
     for option, value in (
         ("--inventory", args.inventory),
+        ("--transport", args.transport),
         ("--spec-edition", args.spec_edition),
+        ("--waivers", args.waivers),
         ("--emulator-profile", args.emulator_profile),
         ("-k", args.keyword),
     ):

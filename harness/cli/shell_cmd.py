@@ -18,7 +18,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     shell.add_argument(
         "--timeout", type=float, default=DEFAULT_COMMAND_TIMEOUT, help="seconds (default %(default)g)"
     )
-    add_device_options(shell)
+    add_device_options(shell.add_argument)
     shell.add_argument("device", metavar="DEVICE", help="device id (emu-0001 with no inventory)")
     shell.add_argument("words", metavar="CMD", nargs=argparse.REMAINDER, help="the command and its arguments")
     shell.set_defaults(func=shell_command)

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from harness.cli.device_options import add_device_options
 from harness.emulator.mutants import SEEDED_DEVIATIONS
-from harness.emulator.profiles import PROFILES
 
 
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("ohos-hil", "OpenHarmony hardware-in-the-loop")
-    group.addoption(
-        "--inventory",
-        metavar="FILE",
-        help="device inventory (devices/*.yaml); without one, the embedded emulated device is used",
-    )
-    group.addoption(
-        "--transport",
-        choices=("hdc", "ssh", "serial"),
-        help="reach every device over this transport (default: each device's first)",
-    )
+    add_device_options(group.addoption)
     group.addoption(
         "--device",
         action="append",
@@ -43,12 +34,6 @@ def add_options(parser: pytest.Parser) -> None:
         "--requirements-json",
         metavar="FILE",
         help="write {test node id: [requirement ids]} of the collected tests to FILE (traceability)",
-    )
-    group.addoption(
-        "--emulator-profile",
-        default="api10-doc",
-        choices=sorted(PROFILES),
-        help="behaviour profile of the embedded emulated device (default api10-doc)",
     )
     group.addoption(
         "--emulator-seeded-deviation",

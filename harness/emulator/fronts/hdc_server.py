@@ -16,7 +16,7 @@ from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.hdc import session
 from harness.emulator.fronts.hdc.context import ServerContext
 from harness.emulator.fronts.hdc.forwards import ForwardTable
-from harness.emulator.fronts.resources import Resources, wake
+from harness.emulator.fronts.resources import Resources, accepted, wake
 
 DEFAULT_IDLE_TIMEOUT = 60.0
 CLOSE_TIMEOUT = 5.0
@@ -63,12 +63,7 @@ class HdcServer:
 
     def _accept(self) -> None:
         assert self._listener is not None
-        while True:
-            try:
-                sock, peer = self._listener.accept()
-            except OSError:
-                return
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for sock, peer in accepted(self._listener, self._resources.closing):
             if not self._resources.track(sock):
                 return
             if (

@@ -118,3 +118,16 @@ class Resources:
             if remaining <= 0:
                 return sorted(t.name for t in threads)
             threads[0].join(remaining)
+
+
+def accepted(listener: socket.socket, closing: threading.Event) -> Iterator[tuple[socket.socket, Any]]:
+    """Connections accepted on ``listener`` (TCP_NODELAY set), until it is shut or ``closing`` is set."""
+    while not closing.is_set():
+        try:
+            sock, peer = listener.accept()
+        except TimeoutError:  # a listener with a timeout polls ``closing``
+            continue
+        except OSError:
+            return
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        yield sock, peer

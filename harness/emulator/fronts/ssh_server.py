@@ -19,7 +19,7 @@ from pathlib import Path
 import paramiko
 
 from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.resources import Resources, shut
+from harness.emulator.fronts.resources import Resources, accepted, shut
 from harness.emulator.fronts.ssh.interface import DeviceServerInterface
 from harness.emulator.fronts.ssh_keys import read_authorized_keys
 
@@ -90,12 +90,7 @@ class SshServer:
 
     def _accept(self) -> None:
         assert self._listener is not None
-        while True:
-            try:
-                sock, peer = self._listener.accept()
-            except OSError:
-                return
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for sock, peer in accepted(self._listener, self._resources.closing):
             transport = paramiko.Transport(sock)
             with self._lock:  # close() sets _closing under this lock: no spawn can race with its join
                 serving = not self._closing and (

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import serial.rfc2217
 
-from harness.emulator.fronts.resources import Resources
+from harness.emulator.fronts.resources import Resources, accepted
 from harness.emulator.fronts.serial.line import ConsoleLine
 
 ACCEPT_POLL = 0.1
@@ -120,14 +120,7 @@ class TcpPort:
         return self
 
     def _accept(self) -> None:
-        while not self._resources.closing.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for conn, _ in accepted(self._listener, self._resources.closing):
             conn.settimeout(SEND_TIMEOUT)
             if not self._resources.track(conn):
                 return
