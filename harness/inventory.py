@@ -148,7 +148,8 @@ def _ssh(doc: YamlFile, path: YamlPath, base: Path) -> SshTarget:
 
 
 def _serial(doc: YamlFile, path: YamlPath, base: Path) -> SerialTarget:
-    entry = doc.mapping(path, required=("url",), optional=("baud", "login", "pty"))
+    # pty, socket and rfc2217: other endpoints of the same console (the emulator lists them all)
+    entry = doc.mapping(path, required=("url",), optional=("baud", "login", "pty", "socket", "rfc2217"))
     url = doc.expect((*path, "url"), str)
     if not _SERIAL_URL.match(url):
         raise doc.error(

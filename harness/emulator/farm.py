@@ -110,7 +110,7 @@ class EmulatorFarm:
                 "key_file": str(front.ssh_keys.client_key),
                 "known_hosts": str(front.ssh_keys.known_hosts),
             },
-            "serial": {"url": front.serial.socket_url, "baud": SERIAL_BAUD, "pty": front.serial.pty_path},
+            "serial": {"url": front.serial.socket_url, "baud": SERIAL_BAUD, **front.serial.endpoints()},
         }
 
     def endpoints(self) -> dict[str, Any]:

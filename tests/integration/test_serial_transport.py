@@ -330,7 +330,7 @@ def test_push_into_a_full_data_partition_fails_cleanly(
 def test_a_push_cut_short_leaves_nothing_under_the_final_name(
     transport: SerialTransport, tmp_path: Path
 ) -> None:
-    (tmp_path / "slow.bin").write_bytes(os.urandom(200 * 1024))
+    (tmp_path / "slow.bin").write_bytes(os.urandom(2 * 1024 * 1024))
     with pytest.raises(TransportTimeout):
         transport.push(tmp_path / "slow.bin", "/data/local/tmp/slow.bin", timeout=0.3)
     assert transport.run("ls /data/local/tmp").output == ""

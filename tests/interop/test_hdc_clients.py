@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import hdctool
 import pytest
 
+from harness.emulator.hap_package import shim_manifest, write_hap
+from harness.hap import load_variants
 from harness.hdc import HdcClient
 
 if TYPE_CHECKING:
@@ -121,6 +123,21 @@ def test_hdc_rs_py_legacy_file_transfer(hdc_endpoint: Endpoint, tmp_path: Path) 
     ours = HdcClient(hdc_endpoint.host, hdc_endpoint.port, timeout=5)
     assert ours.shell(serial, "cat /data/local/tmp/legacy.txt") == b"sent by hdc-rs-py\n"
     assert (tmp_path / "back.txt").read_text() == "sent by hdc-rs-py\n"
+
+
+def test_hdc_rs_py_installs_and_uninstalls_in_the_legacy_form(hdc_endpoint: Endpoint, tmp_path: Path) -> None:
+    serial, bundle = hdc_endpoint.serials[0], "com.ohoshil.rs"
+    document = shim_manifest(load_variants()["default"])
+    document["app"]["bundleName"] = bundle
+    document["module"]["requestPermissions"] = [{"name": "ohos.permission.INTERNET"}]
+    hap = write_hap(document, tmp_path / "rs app.hap")
+    ours = HdcClient(hdc_endpoint.host, hdc_endpoint.port, timeout=5)
+    [installed] = hdc_rs(hdc_endpoint, (serial, "install", [[str(hap)]]))
+    assert installed.startswith(f"[Info]App install path:{hap} msg:install bundle successfully.")
+    assert bundle.encode() in ours.shell(serial, f"bm dump -n {bundle}")
+    [uninstalled] = hdc_rs(hdc_endpoint, (serial, "uninstall", [bundle]))
+    assert uninstalled.startswith("[Info]App uninstall path: msg:uninstall bundle successfully.")
+    assert ours.shell(serial, "bm dump -a").count(bundle.encode()) == 0
 
 
 def test_hdc_rs_py_unknown_device(hdc_endpoint: Endpoint) -> None:

@@ -32,7 +32,9 @@ class ScriptedServices:
         *,
         listen_errno: str | None = None,
         answers: dict[str, dict[str, Any]] | None = None,
+        want_parameters: dict[str, Any] | None = None,
     ) -> None:
+        self.want_parameters = {"port": 18620} if want_parameters is None else want_parameters
         self.call_sock = call_sock
         self.event_sock = event_sock
         self.listen_errno = listen_errno
@@ -69,7 +71,7 @@ class ScriptedServices:
                 "ok": True,
                 "device": {"serial": "emu-0001", "apiLevel": 10, "fullName": "OpenHarmony-4.0.10.13"},
                 "caller": {"bundle": BUNDLE, "apl": "system_basic", "systemApp": True, "permissions": []},
-                "want": {"bundle": BUNDLE, "ability": "EntryAbility", "parameters": {"port": 18620}},
+                "want": {"bundle": BUNDLE, "ability": "EntryAbility", "parameters": self.want_parameters},
                 "napi": KNOBS["api10-doc"],
             }
         if op == "listen":
@@ -171,6 +173,13 @@ def test_entry_exits_1_when_the_device_port_is_taken() -> None:
     assert code == 1
     assert "EADDRINUSE" in err
     assert "SHIM SERVING" not in out
+
+
+def test_entry_without_a_port_fails_as_the_device_entry_does() -> None:
+    with running_entry(want_parameters={}) as (proc, services):
+        code, out, err = finish(proc)
+        assert not services.listening.is_set()
+    assert code == 1 and "no port" in err and "SHIM SERVING" not in out
 
 
 def test_entry_exits_on_sigterm() -> None:

@@ -1,5 +1,5 @@
 // The shim's entry on the emulated device: `aa start` runs `node node-entry.js` with the IPC fds in
-// OHOS_HIL_IPC (docs/emulator-ipc.md). Serves the core on the want's device port (default 18620).
+// OHOS_HIL_IPC (docs/emulator-ipc.md). Serves the core on the want's device port.
 
 import { ShimCore } from './core.js';
 import { createEmulatedModules } from './emulated/index.js';
@@ -7,15 +7,18 @@ import { IpcClient } from './ipc-client.js';
 import { epochMs, serveCore } from './tcp-server.js';
 
 const SHIM_VERSION = '0.1.0';
-const DEFAULT_DEVICE_PORT = 18620;
-
 function log(text) {
   process.stderr.write(`${text}\n`);
 }
 
+// The want's port: `aa start --pi port N`, or the bundle's default port, which the emulated
+// ability manager puts in the want for the shim variants (as the HAP's built-in table does on a
+// device). A bundle with neither has no port, as on a device: the entry fails.
 function devicePortOf(want) {
-  const given = want && want.parameters ? want.parameters.port : undefined;
-  const raw = given === undefined ? DEFAULT_DEVICE_PORT : given;
+  const raw = want && want.parameters ? want.parameters.port : undefined;
+  if (raw === undefined) {
+    throw new Error('no port: start the ability with `aa start ... --pi port N`');
+  }
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`want parameter port must be a TCP port, got ${JSON.stringify(raw)}`);

@@ -143,9 +143,9 @@ def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -
     elif line.startswith("file "):
         files.transfer(channel, device, line[len("file ") :])
     elif line.startswith("install"):
-        install.install(channel, device, line[len("install") :])
+        install.install(channel, device, line[len("install") :].lstrip())
     elif line.startswith("uninstall"):
-        install.uninstall(channel, device, line[len("uninstall") :])
+        install.uninstall(channel, device, line[len("uninstall") :].lstrip())
     elif line.startswith("fport "):
         _forward(ctx, channel, device, line[len("fport ") :].split())
     elif line.startswith("rport "):
