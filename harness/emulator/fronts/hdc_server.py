@@ -16,7 +16,7 @@ from harness.emulator.device import EmulatedDevice
 from harness.emulator.fronts.hdc import session
 from harness.emulator.fronts.hdc.context import ServerContext
 from harness.emulator.fronts.hdc.forwards import ForwardTable
-from harness.emulator.fronts.resources import Resources, accepted, wake
+from harness.emulator.fronts.resources import Resources, accepted, bound_address, wake
 
 DEFAULT_IDLE_TIMEOUT = 60.0
 CLOSE_TIMEOUT = 5.0
@@ -51,10 +51,7 @@ class HdcServer:
 
     @property
     def address(self) -> tuple[str, int]:
-        if self._listener is None:
-            raise RuntimeError("the hdc server is not started")
-        host, port = self._listener.getsockname()[:2]
-        return host, port
+        return bound_address(self._listener, "hdc server")
 
     @property
     def active_commands(self) -> int:

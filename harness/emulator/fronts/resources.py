@@ -131,3 +131,11 @@ def accepted(listener: socket.socket, closing: threading.Event) -> Iterator[tupl
             return
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         yield sock, peer
+
+
+def bound_address(listener: socket.socket | None, server: str) -> tuple[str, int]:
+    """(host, port) a started server listens on."""
+    if listener is None:
+        raise RuntimeError(f"the {server} is not started")
+    host, port = listener.getsockname()[:2]
+    return host, port

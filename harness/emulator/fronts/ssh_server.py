@@ -19,7 +19,7 @@ from pathlib import Path
 import paramiko
 
 from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.resources import Resources, accepted, shut
+from harness.emulator.fronts.resources import Resources, accepted, bound_address, shut
 from harness.emulator.fronts.ssh.interface import DeviceServerInterface
 from harness.emulator.fronts.ssh_keys import read_authorized_keys
 
@@ -74,10 +74,7 @@ class SshServer:
 
     @property
     def address(self) -> tuple[str, int]:
-        if self._listener is None:
-            raise RuntimeError("the ssh server is not started")
-        host, port = self._listener.getsockname()[:2]
-        return host, port
+        return bound_address(self._listener, "ssh server")
 
     @property
     def host_key(self) -> paramiko.PKey:
