@@ -115,9 +115,6 @@ class Device:
                     time.sleep(pause)
                     pause = min(pause * 2, 0.2)
 
-    def stop_shim(self, variant: str = "default") -> None:
-        self.abilities.force_stop(self.variant(variant))
-
     # -- restore ----------------------------------------------------------------------------------
     def undo(self, entry: JournalEntry) -> None:
         """Run one journal entry's undo step, then mark it done.

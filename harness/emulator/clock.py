@@ -19,11 +19,6 @@ class DeviceClock:
             raise ValueError(f"time scale must be positive, got {time_scale}")
         self.time_scale = time_scale
 
-    @staticmethod
-    def wall_ms() -> float:
-        """Device wall clock in epoch milliseconds."""
-        return time.time() * 1000.0
-
     def elapse(self, device_seconds: float, cancel: threading.Event | None = None) -> bool:
         """Let ``device_seconds`` of simulated work pass; False if ``cancel`` was set meanwhile."""
         real = max(0.0, device_seconds * self.time_scale)

@@ -48,7 +48,3 @@ class DeviceState:
             temporary = self.path.with_suffix(".tmp")
             temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, self.path)
-
-    def snapshot(self) -> dict[str, Any]:
-        with self._lock:
-            return json.loads(json.dumps(self._data))

@@ -75,9 +75,6 @@ class Terminal:
     def exited(self) -> bool:
         return self._exited.is_set()
 
-    def wait_exit(self, timeout: float) -> bool:
-        return self._exited.wait(timeout)
-
     def close(self) -> None:
         """End the session: cancel the running command and stop the shell (the peer went away)."""
         with self._state:

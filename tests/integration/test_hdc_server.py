@@ -528,3 +528,7 @@ def test_close_cancels_commands_closes_sockets_and_joins_threads(
         assert relay.recv(1) == b""
     names = [t.name for t in threading.enumerate()]
     assert not [n for n in names if n.startswith(("hdc-", "fport-", "terminal"))], names
+
+
+def test_the_client_reads_the_server_version(hdc_client: HdcClient) -> None:
+    assert hdc_client.check_server() == "Ver: 3.2.0f"

@@ -1,15 +1,14 @@
 """Battery service: capacity and charging, with hidumper's mocks (facts §3.1).
 
 The real battery of the emulated board sits on USB power at 80 %. `hidumper -s BatteryService -a`
-mocks the capacity (`--capacity N`) and unplugging (`-u`); mocks stick until `-r`. Services that
-care about charging (cloud sync) subscribe to the CHARGING / DISCHARGING common events.
+mocks the capacity (`--capacity N`) and unplugging (`-u`); mocks stick until `-r`. Cloud sync reads
+the charge state as the CHARGING / DISCHARGING common events report it (:attr:`charging`).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from enum import IntEnum
 
 REAL_CAPACITY = 80
@@ -36,7 +35,6 @@ class BatteryService:
         self._lock = threading.Lock()
         self._capacity_mock: int | None = None
         self._unplugged_mock = False
-        self._listeners: list[Callable[[bool], None]] = []
 
     @property
     def capacity(self) -> int:
@@ -53,31 +51,18 @@ class BatteryService:
         """The charge state as the CHARGING / DISCHARGING events report it."""
         return self.plugged is not PluggedType.NONE
 
-    def on_charging_change(self, listener: Callable[[bool], None]) -> None:
-        self._listeners.append(listener)
-
     def mock_capacity(self, capacity: int) -> None:
         with self._lock:
             self._capacity_mock = capacity
 
     def mock_unplugged(self) -> None:
         with self._lock:
-            changed = not self._unplugged_mock
             self._unplugged_mock = True
-        if changed:
-            self._publish(charging=False)
 
     def reset(self) -> None:
         with self._lock:
-            was_unplugged = self._unplugged_mock
             self._capacity_mock = None
             self._unplugged_mock = False
-        if was_unplugged:
-            self._publish(charging=True)
-
-    def _publish(self, charging: bool) -> None:
-        for listener in list(self._listeners):
-            listener(charging)
 
     def info_lines(self) -> list[str]:
         """`hidumper -s BatteryService -a -i` lines (`key: value `)."""

@@ -7,7 +7,6 @@ and its interface is up (`ifconfig wlan0|rmnet0 up`). The Wi-Fi-only sync settin
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from harness.emulator.state import DeviceState
@@ -25,15 +24,9 @@ class NetworkService:
         )
         self._interfaces_up = dict.fromkeys(INTERFACES, True)
         self._lock = threading.Lock()
-        self._listeners: list[Callable[[], None]] = []
-
-    def on_change(self, listener: Callable[[], None]) -> None:
-        self._listeners.append(listener)
 
     def _changed(self) -> None:
         self._state.save()
-        for listener in list(self._listeners):
-            listener()
 
     @property
     def wifi_available(self) -> bool:

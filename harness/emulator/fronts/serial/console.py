@@ -87,10 +87,6 @@ class SerialConsole:
         return self._socket.url
 
     @property
-    def rfc2217_address(self) -> tuple[str, int] | None:
-        return self._rfc2217.address if self._rfc2217 is not None else None
-
-    @property
     def rfc2217_url(self) -> str | None:
         return self._rfc2217.url if self._rfc2217 is not None else None
 
