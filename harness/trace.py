@@ -47,6 +47,7 @@ class Trace:
         self.records: list[TraceRecord] = []
         self._listeners: list[TraceListener] = []
         self._max_records = max_records
+        self._dropped = 0  # records let go of to stay under max_records; marks count them
 
     def add_listener(self, listener: TraceListener) -> None:
         self._listeners.append(listener)
@@ -55,18 +56,21 @@ class Trace:
         self._listeners.remove(listener)
 
     def mark(self) -> int:
-        """A position in the records, for :meth:`since`."""
-        return len(self.records)
+        """A position in the records, for :meth:`since` (stable when old records are let go)."""
+        return self._dropped + len(self.records)
 
     def since(self, mark: int) -> list[TraceRecord]:
-        return self.records[mark:]
+        """The records from ``mark`` on (those still kept)."""
+        return self.records[max(0, mark - self._dropped) :]
 
     @contextmanager
     def action(self, kind: str, title: str, **details: Any) -> Iterator[TraceRecord]:
         """Run the body as one recorded action; set ``record.result`` inside to keep the outcome."""
         record = TraceRecord(kind=kind, title=title, details=details, started=time.time())
         if len(self.records) >= self._max_records:
-            del self.records[: self._max_records // 10]
+            let_go = max(1, self._max_records // 10)
+            del self.records[:let_go]
+            self._dropped += let_go
         self.records.append(record)
         began = time.perf_counter()
         with ExitStack() as stack:
