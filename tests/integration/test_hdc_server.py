@@ -426,6 +426,21 @@ def test_file_send_plays_the_client_master_sequence(raw, device: EmulatedDevice)
     assert device.fs.read_bytes("/data/local/tmp/x.txt") == b"hello\n"
 
 
+def test_a_file_send_cut_off_halfway_leaves_nothing_behind(raw, device: EmulatedDevice) -> None:
+    connection = raw()
+    connection.handshake(KEY)
+    connection.send(b'file send remote -cwd "/cwd/" big.bin /data/local/tmp/big.bin\0')
+    connection.frame()
+    connection.send(b"\x0c\x00")
+    config = wire.TransferConfig(file_size=1_000_000, path="/data/local/tmp/big.bin", optional_name="big.bin")
+    connection.send(wire.command_frame(wire.Command.FILE_CHECK, config.encode()))
+    connection.frame()
+    used = device.fs.usage().used
+    connection.send(wire.data_frame(0, b"x" * 300_000))
+    connection.close()  # the client dies with 700 000 bytes still to come
+    assert wait_for(lambda: device.fs.listdir("/data/local/tmp") == [] and device.fs.usage().used == used)
+
+
 def test_file_recv_plays_the_client_slave_sequence(raw, device: EmulatedDevice) -> None:
     device.fs.write_bytes("/data/x.txt", b"hello\n")
     connection = raw()
