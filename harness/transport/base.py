@@ -17,6 +17,12 @@ from harness.errors import DeviceCommandError
 DEFAULT_COMMAND_TIMEOUT = 30.0
 DEFAULT_TRANSFER_TIMEOUT = 300.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
+TRACE_OUTPUT_CHARS = 2000
+
+
+def output_tail(text: str, limit: int = TRACE_OUTPUT_CHARS) -> str:
+    """``text`` cut to its last ``limit`` characters for a trace record (the end says the most)."""
+    return text if len(text) <= limit else f"…({len(text) - limit} chars cut){text[-limit:]}"
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,11 @@ from harness.transport.base import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,
     CommandResult,
+    output_tail,
 )
 from harness.transport.sentinel import Sentinel
 
-TRACE_OUTPUT_CHARS = 2000
 FORWARD_ATTEMPTS = 5
-
-
-def truncated(text: str, limit: int = TRACE_OUTPUT_CHARS) -> str:
-    """``text`` cut to its last ``limit`` characters (the end of an output says the most)."""
-    return text if len(text) <= limit else f"…({len(text) - limit} chars cut){text[-limit:]}"
 
 
 def _free_local_port() -> int:
@@ -144,7 +139,7 @@ class HdcTransport:
             output, status = sentinel.parse(
                 raw.decode("utf-8", errors="replace"), device=self.device_id, transport=self.name
             )
-            record.result = {"exitStatus": status, "output": truncated(output)}
+            record.result = {"exitStatus": status, "output": output_tail(output)}
         return CommandResult(command, output, status)
 
     def start(self, command: str) -> ShellStream:

@@ -31,6 +31,7 @@ from harness.transport.base import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,
     CommandResult,
+    output_tail,
 )
 from harness.transport.sentinel import Sentinel
 from harness.transport.serial.capture import Capture
@@ -52,12 +53,7 @@ DEFAULT_BAUDRATE = 115200
 DEFAULT_WRITE_TIMEOUT = 10.0
 RECOVER_TIMEOUT = 10.0
 CLEANUP_TIMEOUT = 10.0
-TRACE_OUTPUT_CHARS = 2000
 RELAY_READY = "__HIL_RELAY"
-
-
-def _clip(text: str, limit: int = TRACE_OUTPUT_CHARS) -> str:
-    return text if len(text) <= limit else f"…({len(text) - limit} chars cut){text[-limit:]}"
 
 
 class SerialTransport:
@@ -218,7 +214,7 @@ class SerialTransport:
         with self._action("shell", command) as record:
             with self._lock, self._guard():
                 output, status = self._framed(command, time.monotonic() + timeout)
-            record.result = {"exitStatus": status, "output": _clip(output)}
+            record.result = {"exitStatus": status, "output": output_tail(output)}
         return CommandResult(command, output, status)
 
     def start(self, command: str) -> SerialCommand:

@@ -25,6 +25,7 @@ from harness.transport.base import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,
     CommandResult,
+    output_tail,
 )
 from harness.transport.ssh.channels import SshRunningCommand, Watchdog, read_to_end
 from harness.transport.ssh.connection import (
@@ -37,16 +38,9 @@ from harness.transport.ssh.connection import (
 from harness.transport.ssh.files import Progress, pull_once, push_once
 
 DEFAULT_KEEPALIVE = 15.0
-TRACE_OUTPUT_CHARS = 2000
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-def _clip(data: bytes, limit: int = TRACE_OUTPUT_CHARS) -> str:
-    """The end of an output for the trace (the end says the most)."""
-    text = data.decode("utf-8", errors="replace")
-    return text if len(text) <= limit else f"…({len(text) - limit} chars cut){text[-limit:]}"
 
 
 class SshTransport:
@@ -131,14 +125,13 @@ class SshTransport:
                         f"connection dropped while `{command}` ran (no exit status)", ConnectionLost
                     )
                 raise self.error(f"`{command}` ended without an exit status (killed by a signal?)")
-            stdout, stderr = output
-            record.result = {"exitStatus": status, "output": _clip(stdout), "stderr": _clip(stderr)}
-        return CommandResult(
-            command,
-            stdout.decode("utf-8", errors="replace"),
-            status,
-            stderr.decode("utf-8", errors="replace"),
-        )
+            stdout, stderr = (part.decode("utf-8", errors="replace") for part in output)
+            record.result = {
+                "exitStatus": status,
+                "output": output_tail(stdout),
+                "stderr": output_tail(stderr),
+            }
+        return CommandResult(command, stdout, status, stderr)
 
     def start(self, command: str) -> SshRunningCommand:
         with self.trace.action("shell-stream", command, device=self.device_id, transport=self.name):
