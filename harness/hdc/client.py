@@ -249,7 +249,7 @@ class HdcClient:
                 channel.send_command(wire.Command.FILE_BEGIN, wire.FEATURE_FLAGS)
                 received = 0
                 while received < size:
-                    data = _data(channel.expect(wire.Command.FILE_DATA), received, size)
+                    data = wire.data_payload(channel.expect(wire.Command.FILE_DATA), received, size)
                     _write_local(op, handle, data)
                     received += len(data)
                 channel.send_command(wire.Command.FILE_FINISH, b"\x01")
@@ -348,18 +348,6 @@ def _upload(
             raise
         sent += len(chunk)
     return sent
-
-
-def _data(payload: bytes, offset: int, size: int) -> bytes:
-    header = wire.TransferPayload.decode_header(payload)
-    data = payload[wire.PAYLOAD_HEADER_SIZE :]
-    if header.compress_type or header.uncompress_size != len(data) or header.index != offset:
-        raise wire.ProtocolError(
-            f"FILE_DATA header {header} does not describe {len(data)} B at offset {offset}"
-        )
-    if offset + len(data) > size:
-        raise wire.ProtocolError(f"more data than the announced {size} bytes")
-    return data
 
 
 def _write_local(op: Operation, handle: BinaryIO, data: bytes) -> None:

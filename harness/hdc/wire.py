@@ -399,3 +399,17 @@ def data_frame(index: int, chunk: bytes | memoryview, code: Command = Command.FI
     """A FILE_DATA (or APP_DATA) message carrying ``chunk`` (uncompressed) from file offset ``index``."""
     header = TransferPayload(index, 0, len(chunk), len(chunk)).encode_header()
     return command_frame(code, header + bytes(chunk))
+
+
+def data_payload(payload: bytes, offset: int, size: int, code: Command = Command.FILE_DATA) -> bytes:
+    """The plain bytes of a data message (after its code), checked to continue a ``size``-byte file at
+    ``offset``; ProtocolError when the header says otherwise or the data runs past the file."""
+    header = TransferPayload.decode_header(payload)
+    data = payload[PAYLOAD_HEADER_SIZE:]
+    if header.compress_type or header.uncompress_size != len(data) or header.index != offset:
+        raise ProtocolError(
+            f"{code.name} header {header} does not describe {len(data)} plain bytes at offset {offset}"
+        )
+    if offset + len(data) > size:
+        raise ProtocolError(f"{code.name} runs past the {size} bytes announced")
+    return data

@@ -214,14 +214,7 @@ def _data_frames(channel: Channel, code: wire.Command, size: int) -> Iterator[by
     received = 0
     while received < size:
         _, rest = expect(channel, code)
-        header = wire.TransferPayload.decode_header(rest)
-        data = rest[wire.PAYLOAD_HEADER_SIZE :]
-        if header.compress_type or header.uncompress_size != len(data) or header.index != received:
-            raise wire.ProtocolError(
-                f"{code.name} header {header} does not describe {len(data)} plain bytes at offset {received}"
-            )
-        if received + len(data) > size:
-            raise wire.ProtocolError(f"client sent more than the {size} bytes it announced")
+        data = wire.data_payload(rest, received, size, code)
         received += len(data)
         yield data
 
