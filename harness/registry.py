@@ -59,7 +59,7 @@ class DeviceRegistry:
         if device_id not in self._known:
             where = (
                 f"inventory {self._options.inventory}"
-                if self._inventory
+                if self._options.inventory
                 else "the embedded emulator (no inventory)"
             )
             raise ConfigError(f"unknown device {device_id!r}: {where} has {', '.join(self._known)}")
@@ -70,7 +70,9 @@ class DeviceRegistry:
 
     def waivers(self, device_id: str) -> str | None:
         """The waiver file the inventory names for a device (None for the embedded device)."""
-        return self._inventory.device(device_id).waivers if self._inventory else None
+        return (
+            self._inventory.device(device_id).waivers if self._options.inventory and self._inventory else None
+        )
 
     def get(self, device_id: str, transport: str | None = None) -> Device:
         """The device, reached over ``transport`` (default: the run's choice, else its first)."""
@@ -84,20 +86,21 @@ class DeviceRegistry:
         self._check_known(device_id)
         return self._inventory_and_journals()[0].device(device_id)
 
-    def _embedded_inventory(self) -> tuple[Inventory, Path]:
-        if self._emulator is None:
-            self._workdir = Path(tempfile.mkdtemp(prefix="ohos-hil-run-"))
-            self._emulator = EmbeddedEmulator(
-                self._workdir / "emulator", self._options.profile, extra_args=self._options.emulator_args
-            )
-            self._emulator.start()
-        assert self._workdir is not None
-        return load_inventory(self._emulator.endpoints_file), self._workdir / "journal"
+    def _start_embedded(self) -> None:
+        """The embedded emulator, started once; its endpoints file is the run's inventory."""
+        self._workdir = Path(tempfile.mkdtemp(prefix="ohos-hil-run-"))
+        self._emulator = EmbeddedEmulator(
+            self._workdir / "emulator", self._options.profile, extra_args=self._options.emulator_args
+        )
+        self._emulator.start()
+        self._inventory = load_inventory(self._emulator.endpoints_file)
 
     def _inventory_and_journals(self) -> tuple[Inventory, Path]:
-        if self._inventory is not None:
-            return self._inventory, journal_dir()
-        return self._embedded_inventory()
+        if self._inventory is None:
+            self._start_embedded()
+        assert self._inventory is not None
+        journals = self._workdir / "journal" if self._workdir is not None else journal_dir()
+        return self._inventory, journals
 
     def _create(self, device_id: str, transport_kind: str | None) -> Device:
         inventory, journals = self._inventory_and_journals()
