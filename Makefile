@@ -25,9 +25,11 @@ setup: $(BIN)/.installed node_modules/.installed
 run: setup
 	$(BIN)/ohos-hil run
 
+## ruff, and the architecture contracts (import-linter, [tool.importlinter] in pyproject.toml).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## Everything CI runs: lint, the JS shim's tests, the harness's own tests (unit, integration,
 ## interop, reports, the suite self-check), and the suites over each transport alone.

@@ -20,11 +20,12 @@ from pathlib import Path
 from bench_common import NODE_ECHO, PYTHON_ECHO, echo_samples, percentiles, time_calls
 
 from harness.controls.journal import RestoreJournal
-from harness.device.device import CAPABILITIES, Device
+from harness.device.device import Device
 from harness.embedded import EmbeddedEmulator
 from harness.shim.values import Callback
 from harness.trace import Trace
 from harness.transport.hdc import HdcTransport
+from ohos_protocol.names import CAPABILITIES
 
 
 def shim_samples(rounds: int) -> dict[str, list[float]]:

@@ -21,8 +21,8 @@ from pathlib import Path
 from bench_common import PYTHON_ECHO, echo_samples, percentiles, time_calls
 
 from harness.registry import DeviceRegistry, RunOptions
+from ohos_protocol.names import TRANSPORTS
 
-TRANSPORTS = ("hdc", "ssh", "serial")
 SINK = """
 import socket
 server = socket.socket()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from harness.controls.battery import BatteryControl
 from harness.device.device import Device
-from harness.errors import HarnessError
+from harness.errors import ConfigError, HarnessError
 
 CLOCK_SKEW_WARN = 5.0
 MIN_API_LEVEL = 10
@@ -84,7 +84,7 @@ def run_checks(device: Device) -> list[Check]:
             continue
         try:
             verdict, detail = check(device)
-        except (HarnessError, ValueError) as exc:
+        except (HarnessError, ConfigError, ValueError) as exc:
             verdict, detail = "FAIL", str(exc)
         results.append(Check(name, verdict, detail))
     return results

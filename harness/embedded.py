@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from harness.errors import InfrastructureError
-from harness.processes import stop_process
+from harness.emulator_program import emulator_command
+from harness.errors import ConfigError, InfrastructureError
+from ohos_protocol.processes import stop_process
 
 START_TIMEOUT = 60.0
+EXIT_USAGE = 64
 
 
 class EmbeddedEmulator:
@@ -35,7 +36,7 @@ class EmbeddedEmulator:
         endpoints_file.unlink(missing_ok=True)
         log = (self.state_dir / "emulator.log").open("wb")
         command = [
-            sys.executable, "-m", "harness.cli.main", "emulator", "serve",
+            *emulator_command("serve"),
             "--devices", str(self.devices), "--hdc-port", "0", "--state-dir", str(self.state_dir),
             "--profile", self.profile, "--endpoints-file", str(endpoints_file), *self.extra_args,
         ]  # fmt: skip
@@ -46,6 +47,8 @@ class EmbeddedEmulator:
         deadline = time.monotonic() + START_TIMEOUT
         while not endpoints_file.exists():
             if self._process.poll() is not None:
+                if self._process.returncode == EXIT_USAGE:  # a profile or deviation it does not know
+                    raise ConfigError(f"the embedded emulator refused its options: {self.log_tail(3)}")
                 raise InfrastructureError(
                     f"the embedded emulator exited with {self._process.returncode}: {self.log_tail()}"
                 )

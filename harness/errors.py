@@ -12,13 +12,11 @@ Two families never mix:
 
 from __future__ import annotations
 
+from ohos_protocol.errors import ConfigError as ConfigError  # one type for both sides
+
 
 class HarnessError(Exception):
-    """Base of the errors the harness raises on purpose."""
-
-
-class ConfigError(HarnessError):
-    """A file or option the user gave is wrong; the message says where and how."""
+    """Base of the errors the harness raises on purpose (a ConfigError is caught beside it)."""
 
 
 class InfrastructureError(HarnessError):

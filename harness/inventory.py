@@ -21,13 +21,11 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from harness.device.device import CAPABILITIES
 from harness.errors import ConfigError
 from harness.yamlfile import YamlFile, YamlPath, load_yaml
+from ohos_protocol.names import CAPABILITIES, TRANSPORTS
 
-TRANSPORTS = ("hdc", "ssh", "serial")
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-_:\[\]]+):(?P<port>\d{1,5})$")
 _SERIAL_URL = re.compile(r"^(/\S+|socket://\S+:\d+|rfc2217://\S+:\d+)$")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -215,8 +213,3 @@ def parse_inventory(doc: YamlFile, path: Path) -> Inventory:
 def load_inventory(path: Path) -> Inventory:
     """Read and validate an inventory (YAML or the emulator's JSON endpoints file)."""
     return parse_inventory(load_yaml(path), path)
-
-
-def inventory_entry(device_id: str, transports: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """One device in the inventory's shape (the emulator writes its endpoints file with this)."""
-    return {"id": device_id, "transports": transports, **fields}

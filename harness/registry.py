@@ -16,6 +16,7 @@ from pathlib import Path
 from harness.controls.journal import RestoreJournal
 from harness.device.device import Device
 from harness.embedded import EmbeddedEmulator
+from harness.emulator_program import check_options
 from harness.errors import ConfigError
 from harness.inventory import DeviceEntry, Inventory, load_inventory
 from harness.trace import Trace
@@ -51,6 +52,8 @@ class DeviceRegistry:
         self._workdir: Path | None = None
         self._inventory: Inventory | None = load_inventory(options.inventory) if options.inventory else None
         self._known = list(self._inventory.devices) if self._inventory else [EMBEDDED_DEVICE]
+        if self._inventory is None:
+            check_options(options.profile)
         for device_id in options.device_ids:
             self._check_known(device_id)
         self._ids = list(options.device_ids) or self._known

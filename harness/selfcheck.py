@@ -1,8 +1,8 @@
 """The suite self-check: run the suites against emulated devices with seeded deviations.
 
-Each seeded deviation (harness/emulator/mutants.py) breaks the spec one way. The suites *catch* it
-when at least one test fails with a spec deviation; they *miss* it when every test passes. A run
-that ends in an infrastructure error proves nothing and is reported as such.
+Each seeded deviation of the emulator program (`ohos-hil-emulator deviations`) breaks the spec one
+way. The suites *catch* it when at least one test fails with a spec deviation; they *miss* it
+when every test passes. A run that ends in an infrastructure error proves nothing and is reported as such.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.emulator.mutants import SEEDED_DEVIATIONS, SeededDeviation
+from harness.emulator_program import SeededDeviationInfo, seeded_deviations
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE_TIMEOUT = 600.0
@@ -25,7 +25,7 @@ DEVIATION_TYPES = {"AssertionError", "assert", "harness.errors.SpecDeviation", "
 
 @dataclass(frozen=True)
 class SelfCheckResult:
-    deviation: SeededDeviation
+    deviation: SeededDeviationInfo
     verdict: str  # "caught" | "missed" | "error"
     caught_by: str
     detail: str
@@ -40,7 +40,7 @@ def _first_failure(junit: Path) -> tuple[str, str]:
     return "", ""
 
 
-def check_one(deviation: SeededDeviation, suites: Path = REPO / "suites") -> SelfCheckResult:
+def check_one(deviation: SeededDeviationInfo, suites: Path = REPO / "suites") -> SelfCheckResult:
     """Run the suites (stopping at the first failure) against the seeded deviation."""
     with tempfile.TemporaryDirectory() as work:
         junit = Path(work) / "junit.xml"
@@ -64,7 +64,8 @@ def run_selfcheck(
     progress: Callable[[SelfCheckResult], None] | None = None,
 ) -> list[SelfCheckResult]:
     """Check every (or the named) seeded deviation, ``jobs`` suite runs at a time."""
-    deviations = [SEEDED_DEVIATIONS[name] for name in (names or sorted(SEEDED_DEVIATIONS))]
+    known = seeded_deviations()
+    deviations = [known[name] for name in (names or sorted(known))]
     results = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for result in pool.map(check_one, deviations):

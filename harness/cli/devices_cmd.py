@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli.device_options import add_device_options, registry_from
-from harness.errors import HarnessError
+from harness.device_options import add_device_options, registry_from
+from harness.errors import ConfigError, HarnessError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def devices_command(args: argparse.Namespace) -> int:
                     reachable, detail = (
                         ("yes", "shell answered") if result.ok else ("no", result.output.strip())
                     )
-                except HarnessError as exc:
+                except (HarnessError, ConfigError) as exc:
                     reachable, detail = "no", str(exc)
                 unreachable |= reachable == "no"
                 print(f"{device_id:16} {kind:9} {reachable:9} {detail[:100]}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli.device_options import add_device_options, registry_from
+from harness.device_options import add_device_options, registry_from
 from harness.doctor import run_checks
-from harness.errors import HarnessError
+from harness.errors import ConfigError, HarnessError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def doctor_command(args: argparse.Namespace) -> int:
                 print(f"{device_id} over {transport}")
                 try:
                     checks = run_checks(registry.get(device_id, transport))
-                except HarnessError as exc:
+                except (HarnessError, ConfigError) as exc:
                     print(f"  FAIL  {'connect':25} {exc}")
                     failed = True
                     continue

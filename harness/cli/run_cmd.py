@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.cli.device_options import add_device_options
+from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
 from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
 from harness.reports.outcomes import Verdict

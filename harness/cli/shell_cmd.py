@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from harness.cli.device_options import add_device_options, registry_from
+from harness.device_options import add_device_options, registry_from
 from harness.transport.base import DEFAULT_COMMAND_TIMEOUT
 
 

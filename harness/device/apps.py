@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 
 from harness.errors import DeviceCommandError
-from harness.hap import ShimVariant
 from harness.transport.base import Transport
+from ohos_protocol.hap import ShimVariant
 
 START_OK = "start ability successfully"
 STOP_OK = "force stop process successfully"

@@ -15,13 +15,13 @@ from harness.device.apps import AbilityControl
 from harness.device.info import DeviceInfo, read_device_info
 from harness.device.install import install_hap, uninstall_bundle
 from harness.errors import ConfigError, DeviceHealthError, InfrastructureError, ShimError
-from harness.hap import ShimVariant, load_variants
 from harness.shim.client import ShimClient
 from harness.trace import Trace
 from harness.transport.base import DEFAULT_COMMAND_TIMEOUT, CommandResult, Transport
+from ohos_protocol.hap import ShimVariant, load_variants
+from ohos_protocol.names import CAPABILITIES
 
 SHIM_START_TIMEOUT = 20.0
-CAPABILITIES = frozenset({"battery_control", "network_control", "cloud_control", "root"})
 
 
 class Device:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 
 from harness.errors import ConnectionLost, TransportError, TransportTimeout
-from harness.hdc import wire
+from ohos_protocol import hdc_wire as wire
 
 TRANSPORT = "hdc"
 RECV_SIZE = 256 * 1024

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from harness.errors import TransportError
-from harness.hdc import wire
 from harness.hdc.channel import TRANSPORT, Channel, Operation
 from harness.transport.base import DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TRANSFER_TIMEOUT
+from ohos_protocol import hdc_wire as wire
 
 DEFAULT_PORT = 8710
 CHUNK = 256 * 1024

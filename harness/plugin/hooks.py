@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.emulator_program import check_options
 from harness.errors import ConfigError
 from harness.plugin.options import add_options
 from harness.plugin.state import RUN_STATE, RunState, run_state
@@ -31,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
         waiver_option = config.getoption("waivers")
         seeded = config.getoption("emulator_seeded_deviation")
         inventory = config.getoption("inventory")
+        if seeded:
+            check_options(config.getoption("emulator_profile"), seeded)
         registry = DeviceRegistry(
             RunOptions(
                 device_ids=tuple(config.getoption("device")),

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.emulator.device import DeviceConfig, EmulatedDevice
-from harness.emulator.fronts.hdc_server import HdcServer
-from harness.emulator.fronts.serial import SerialConsole
-from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, write_known_hosts
-from harness.emulator.fronts.ssh_server import SshServer
-from harness.emulator.profiles import get_profile
 from harness.hdc import HdcClient
+from ohos_emulator.device import DeviceConfig, EmulatedDevice
+from ohos_emulator.fronts.hdc_server import HdcServer
+from ohos_emulator.fronts.serial import SerialConsole
+from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, write_known_hosts
+from ohos_emulator.fronts.ssh_server import SshServer
+from ohos_emulator.profiles import get_profile
 
 ECHO_DEVICE_PORT = 17001
 ECHO_OWNER = 4242

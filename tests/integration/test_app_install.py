@@ -1,7 +1,7 @@
 """Installing and uninstalling HAPs on the emulated device: hdc (remote and legacy form), SSH, serial.
 
 Real sockets and the real EmulatedDevice throughout. The HAPs are built from the shim project
-(harness/emulator/hap_package.py) under a bundle name that is not a shim variant, so the device
+(ohos_emulator/hap_package.py) under a bundle name that is not a shim variant, so the device
 installs them as a third-party app: APL normal, not a system app.
 """
 
@@ -21,23 +21,24 @@ import pytest
 from harness.controls.journal import RestoreJournal
 from harness.device.device import Device
 from harness.device.install import install_hap, uninstall_bundle
-from harness.emulator.bm_errors import BundleError, BundleStatus
-from harness.emulator.device import DeviceConfig, EmulatedDevice
-from harness.emulator.fronts.hdc_server import HdcServer
-from harness.emulator.fronts.serial import SerialConsole
-from harness.emulator.fronts.ssh_keys import SshKeyFiles
-from harness.emulator.fronts.ssh_server import SshServer
-from harness.emulator.hap_package import build_shim_hap, read_hap, shim_manifest, write_hap
-from harness.emulator.profiles import get_profile
 from harness.errors import InfrastructureError, TransportError
-from harness.hap import load_variants
-from harness.hdc import HdcClient, wire
+from harness.hdc import HdcClient
 from harness.shim.client import ShimClient
 from harness.trace import Trace
 from harness.transport.base import Transport
 from harness.transport.hdc import HdcTransport
 from harness.transport.serial import SerialTransport
 from harness.transport.ssh import SshTransport
+from ohos_emulator.bm_errors import BundleError, BundleStatus
+from ohos_emulator.device import DeviceConfig, EmulatedDevice
+from ohos_emulator.fronts.hdc_server import HdcServer
+from ohos_emulator.fronts.serial import SerialConsole
+from ohos_emulator.fronts.ssh_keys import SshKeyFiles
+from ohos_emulator.fronts.ssh_server import SshServer
+from ohos_emulator.hap_package import build_shim_hap, read_hap, shim_manifest, write_hap
+from ohos_emulator.profiles import get_profile
+from ohos_protocol import hdc_wire as wire
+from ohos_protocol.hap import load_variants
 
 KEY = "emu-0001"
 BUNDLE = "com.ohoshil.test"

@@ -8,12 +8,13 @@ import time
 import pytest
 
 from harness.controls.journal import RestoreJournal
-from harness.device.device import CAPABILITIES, Device
+from harness.device.device import Device
 from harness.errors import ConnectionLost, ShimError
-from harness.hap import load_variants
 from harness.shim.client import ShimClient
 from harness.trace import Trace
 from harness.transport.hdc import HdcTransport
+from ohos_protocol.hap import load_variants
+from ohos_protocol.names import CAPABILITIES
 
 
 @pytest.fixture

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from waiting import wait_for
 
-from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.hdc_server import HdcServer
 from harness.errors import TransportError
-from harness.hdc import ForwardRefused, HdcClient, wire
+from harness.hdc import ForwardRefused, HdcClient
+from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.hdc_server import HdcServer
+from ohos_protocol import hdc_wire as wire
 
 KEY = "emu-0001"
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from waiting import wait_for
 
-from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.hdc_server import HdcServer
 from harness.errors import DeviceCommandError, InfrastructureError, TransportError, TransportTimeout
 from harness.hdc import HdcClient
 from harness.trace import Trace
 from harness.transport.base import Transport
 from harness.transport.hdc import HdcTransport
 from harness.transport.sentinel import PREFIX
+from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.hdc_server import HdcServer
 
 KEY = "emu-0001"
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from harness.controls.journal import RestoreJournal
-from harness.device.device import CAPABILITIES, Device
-from harness.emulator.services.battery import REAL_CAPACITY
+from harness.device.device import Device
 from harness.trace import Trace
 from harness.transport.ssh import SshTransport
+from ohos_emulator.services.battery import REAL_CAPACITY
+from ohos_protocol.names import CAPABILITIES
 
 
 def conditions_are_default(emulated) -> bool:

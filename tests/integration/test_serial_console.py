@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 import pytest
 import serial
 
-from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.serial import SerialConsole
 from harness.kernel_log import strip_kernel_lines
+from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.serial import SerialConsole
 
 TIMEOUT = 5.0
 PRINTK = re.compile(rb"\[ *\d+\.\d{6}\] ")

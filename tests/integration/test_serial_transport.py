@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from waiting import wait_for
 
-from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.serial import SerialConsole
 from harness.errors import ConnectionLost, TransportError, TransportTimeout
 from harness.kernel_log import strip_kernel_lines
 from harness.shim.client import ShimClient
 from harness.shim.values import Callback
 from harness.trace import Trace
 from harness.transport.serial import SerialTransport
+from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.serial import SerialConsole
 
 LOGIN = ("root", "s3cret")
 SHIM_PORT = 18620

@@ -14,9 +14,9 @@ import paramiko
 import pytest
 from waiting import wait_for
 
-from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys
-from harness.emulator.fronts.ssh_server import SshServer
+from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys
+from ohos_emulator.fronts.ssh_server import SshServer
 
 TIMEOUT = 10.0
 

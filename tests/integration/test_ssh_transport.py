@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from waiting import wait_for
 
-from harness.emulator.device import EmulatedDevice
-from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, known_hosts_line
-from harness.emulator.fronts.ssh_server import SshServer
 from harness.errors import ConnectionLost, TransportError, TransportTimeout
 from harness.trace import Trace
 from harness.transport.base import Transport
 from harness.transport.ssh import SshTransport
+from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, known_hosts_line
+from ohos_emulator.fronts.ssh_server import SshServer
 
 DEVICE = "emu-0001"
 TMP = "/data/local/tmp"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.emulator.device import DeviceConfig, EmulatedDevice
-from harness.emulator.farm import device_serial
-from harness.emulator.fronts.hdc_server import HdcServer
-from harness.emulator.profiles import get_profile
+from ohos_emulator.device import DeviceConfig, EmulatedDevice
+from ohos_emulator.farm import device_serial
+from ohos_emulator.fronts.hdc_server import HdcServer
+from ohos_emulator.profiles import get_profile
 
 REPO = Path(__file__).resolve().parents[2]
 SERIALS = [device_serial(0), device_serial(1)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.processes import stop_process
+from ohos_protocol.processes import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "devices" / "emulator.yaml"

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import hdctool
 import pytest
 
-from harness.emulator.hap_package import shim_manifest, write_hap
-from harness.hap import load_variants
 from harness.hdc import HdcClient
+from ohos_emulator.hap_package import shim_manifest, write_hap
+from ohos_protocol.hap import load_variants
 
 if TYPE_CHECKING:
     from tests.interop.conftest import Endpoint

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.emulator.device import DeviceConfig, EmulatedDevice
-from harness.emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, known_hosts_line, write_known_hosts
-from harness.emulator.fronts.ssh_server import SshServer
-from harness.emulator.profiles import get_profile
+from ohos_emulator.device import DeviceConfig, EmulatedDevice
+from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, known_hosts_line, write_known_hosts
+from ohos_emulator.fronts.ssh_server import SshServer
+from ohos_emulator.profiles import get_profile
 
 SSH = shutil.which("ssh")
 pytestmark = pytest.mark.skipif(

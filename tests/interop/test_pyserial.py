@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import serial
 
-from harness.emulator.device import DeviceConfig, EmulatedDevice
-from harness.emulator.fronts.serial import SerialConsole
-from harness.emulator.profiles import get_profile
+from ohos_emulator.device import DeviceConfig, EmulatedDevice
+from ohos_emulator.fronts.serial import SerialConsole
+from ohos_emulator.profiles import get_profile
 
 TIMEOUT = 5.0
 

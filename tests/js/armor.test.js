@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { armorLine, crc32Utf8, utf8Length } from '../../harness/shim/js/armor.js';
-import { LineBuffer, LineTooLong } from '../../harness/shim/js/lines.js';
+import { armorLine, crc32Utf8, utf8Length } from '../../ohos_protocol/shim_js/armor.js';
+import { LineBuffer, LineTooLong } from '../../ohos_protocol/shim_js/lines.js';
 import { TestConnection, connectWithThing, makeCore } from './fixtures/core-harness.js';
 
 /** Bit-by-bit CRC-32 over real UTF-8 bytes: an independent check of the table version. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { createCloudSync } from '../../harness/shim/js/emulated/cloudsync.js';
+import { createCloudSync } from '../../ohos_emulator/shim_node/emulated/cloudsync.js';
 import { IpcDouble, callbackArgs, thrown } from './fixtures/ipc-double.js';
 import { API10_DOC, OHOS_40 } from './fixtures/knobs.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DecodeError, EncodeError, decodeValue, encodeSafely, encodeValue } from '../../harness/shim/js/codec.js';
+import { DecodeError, EncodeError, decodeValue, encodeSafely, encodeValue } from '../../ohos_protocol/shim_js/codec.js';
 
 describe('encode', () => {
   it('encodes errors with code only when present, inherited codes included', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { MAX_SESSIONS } from '../../harness/shim/js/core.js';
+import { MAX_SESSIONS } from '../../ohos_protocol/shim_js/core.js';
 import { MODULE, TestConnection, connectWithThing, makeCore } from './fixtures/core-harness.js';
 
 const invoke = (conn, member, args = [], extra = {}) =>

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { createTelephonyData } from '../../harness/shim/js/emulated/telephony-data.js';
-import { createWifiManager } from '../../harness/shim/js/emulated/wifi-manager.js';
+import { createTelephonyData } from '../../ohos_emulator/shim_node/emulated/telephony-data.js';
+import { createWifiManager } from '../../ohos_emulator/shim_node/emulated/wifi-manager.js';
 import { IpcDouble, callbackArgs, thrown } from './fixtures/ipc-double.js';
 import { API10_DOC } from './fixtures/knobs.js';
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.processes import stop_process
 from harness.reports.outcomes import Verdict
 from harness.reports.verdict_log import read_verdicts
+from ohos_protocol.processes import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 

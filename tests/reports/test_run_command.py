@@ -122,7 +122,7 @@ def test_regenerating_keeps_one_history_entry_per_run(tmp_path: Path, reported_r
     [
         (["run", "--no-report", "--device", "nope"], 64, "unknown device 'nope'"),
         (["run", "--no-report", "-k", "no_such_test_anywhere"], 64, "no tests ran"),
-        (["run", "--no-report", "--emulator-profile", "ohos-9"], 64, "invalid choice: 'ohos-9'"),
+        (["run", "--no-report", "--emulator-profile", "ohos-9"], 64, "unknown emulator profile 'ohos-9'"),
     ],
     ids=["unknown-device", "nothing-selected", "unknown-profile"],
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.emulator.mutants import SEEDED_DEVIATIONS
 from harness.selfcheck import check_one
+from ohos_emulator.mutants import SEEDED_DEVIATIONS
 
 
 @pytest.mark.parametrize("name", sorted(SEEDED_DEVIATIONS))

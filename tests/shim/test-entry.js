@@ -1,8 +1,8 @@
 // Test-only entry: serves the real shim core with tests/shim/test-modules.js on 127.0.0.1:<free port>
 // and prints `PORT <n>`. Exits when stdin closes (so it never outlives the test that started it).
 
-import { ShimCore } from '../../harness/shim/js/core.js';
-import { epochMs, serveCore } from '../../harness/shim/js/tcp-server.js';
+import { ShimCore } from '../../ohos_protocol/shim_js/core.js';
+import { epochMs, serveCore } from '../../ohos_protocol/shim_js/tcp-server.js';
 import { createTestModules } from './test-modules.js';
 
 const modules = createTestModules();

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.emulator.device import DeviceConfig, EmulatedDevice
-from harness.emulator.profiles import get_profile
-from harness.emulator.services.binder import Caller, Errno
-from harness.emulator.services.cloudsync.download import cache_path
-from harness.emulator.services.cloudsync.service import CLOUDFILE_SYNC, SA_ID
+from ohos_emulator.device import DeviceConfig, EmulatedDevice
+from ohos_emulator.profiles import get_profile
+from ohos_emulator.services.binder import Caller, Errno
+from ohos_emulator.services.cloudsync.download import cache_path
+from ohos_emulator.services.cloudsync.service import CLOUDFILE_SYNC, SA_ID
 
 SYSTEM_APP = Caller(4242, "com.example.sync", "system_basic", True, frozenset({CLOUDFILE_SYNC}))
 WAIT = 5.0

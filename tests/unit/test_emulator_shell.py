@@ -6,10 +6,10 @@ import threading
 
 import pytest
 
-from harness.emulator.device import DeviceConfig, EmulatedDevice
-from harness.emulator.profiles import get_profile
-from harness.emulator.shell.io import ShellIO
-from harness.emulator.shell.parser import ShellSyntaxError, parse
+from ohos_emulator.device import DeviceConfig, EmulatedDevice
+from ohos_emulator.profiles import get_profile
+from ohos_emulator.shell.io import ShellIO
+from ohos_emulator.shell.parser import ShellSyntaxError, parse
 
 
 @pytest.fixture

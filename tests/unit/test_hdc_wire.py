@@ -1,4 +1,4 @@
-"""harness.hdc.wire: handshakes, framing and the transfer structs, byte for byte (hdc-protocol.md §1)."""
+"""ohos_protocol.hdc_wire: handshakes, framing and the transfer structs, byte for byte."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from harness.hdc import wire
+from ohos_protocol import hdc_wire as wire
 
 # The exchange observed against the real hdc (hdc-protocol.md §1.2).
 SERVER_HELLO = bytes.fromhex("4f484f5320484443000000489f4f0b7f") + bytes(28)

@@ -23,11 +23,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import json5
-from harness.emulator.bundles import load_shim_bundles
 from harness.errors import ConfigError
-from harness.hap import HAP_DIR, load_variants
-from harness.shim import JS_DIR
+from ohos_emulator.bundles import load_shim_bundles
+from ohos_protocol import json5file
+from ohos_protocol.hap import HAP_DIR, load_variants
+from ohos_protocol.shim import JS_CORE_DIR as JS_DIR
 
 CLOUDFILE_SYNC = "ohos.permission.CLOUDFILE_SYNC"
 MODULE_JSON = HAP_DIR / "entry" / "src" / "main" / "module.json5"
@@ -70,7 +70,7 @@ def fill_profile() -> ModuleType:
 
 
 def _build_profile() -> dict[str, Any]:
-    return json5.load(HAP_DIR / "build-profile.json5")
+    return json5file.load(HAP_DIR / "build-profile.json5")
 
 
 def _imports(path: Path) -> list[str]:
@@ -100,12 +100,12 @@ def _strip_js_comments(source: str) -> str:
 
 def test_every_manifest_parses_as_json5_object() -> None:
     for name in MANIFESTS:
-        assert isinstance(json5.load(HAP_DIR / name), dict), name
+        assert isinstance(json5file.load(HAP_DIR / name), dict), name
 
 
 def test_each_variant_bundle_name_matches_its_signing_profile() -> None:
     for variant in load_variants().values():
-        info = json5.load(variant.profile)["bundle-info"]
+        info = json5file.load(variant.profile)["bundle-info"]
         assert info["bundle-name"] == variant.bundle, variant.product
 
 
@@ -143,17 +143,17 @@ def test_every_product_builds_the_entry_module() -> None:
     applied = {name for target in entry["targets"] for name in target["applyToProducts"]}
     assert applied == products
     module_targets = {
-        target["name"] for target in json5.load(HAP_DIR / "entry" / "build-profile.json5")["targets"]
+        target["name"] for target in json5file.load(HAP_DIR / "entry" / "build-profile.json5")["targets"]
     }
     assert {target["name"] for target in entry["targets"]} <= module_targets
 
 
 def test_app_json_bundle_is_the_default_products() -> None:
-    assert json5.load(APP_JSON)["app"]["bundleName"] == load_variants()["default"].bundle
+    assert json5file.load(APP_JSON)["app"]["bundleName"] == load_variants()["default"].bundle
 
 
 def test_main_element_ability_exists_as_a_uiability_source() -> None:
-    module = json5.load(MODULE_JSON)["module"]
+    module = json5file.load(MODULE_JSON)["module"]
     (ability,) = [a for a in module["abilities"] if a["name"] == module["mainElement"]]
     source = (MODULE_JSON.parent / ability["srcEntry"]).resolve()
     assert source.is_file(), source
@@ -175,10 +175,10 @@ def test_every_resource_a_manifest_names_exists(manifest: Path, resources: Path)
         if kind == "media":
             assert (resources / "media" / f"{name}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
         elif kind == "profile":
-            pages = json5.load(resources / "profile" / f"{name}.json")["src"]
+            pages = json5file.load(resources / "profile" / f"{name}.json")["src"]
             assert all((ETS_DIR / f"{page}.ets").is_file() for page in pages), pages
         else:
-            entries = json5.load(resources / "element" / f"{kind}.json")[kind]
+            entries = json5file.load(resources / "element" / f"{kind}.json")[kind]
             assert name in {entry["name"] for entry in entries}, f"{kind}:{name}"
 
 
@@ -224,7 +224,7 @@ def test_sync_copies_the_core_byte_for_byte_and_writes_the_variant_ports(
     hap_info = (tmp_path / sync_core.HAP_INFO).read_text(encoding="utf-8")
     ports = {bundle: int(port) for bundle, port in re.findall(r"case '([^']+)':\s*return (\d+);", hap_info)}
     assert ports == {variant.bundle: variant.port for variant in load_variants().values()}
-    version = json5.load(APP_JSON)["app"]["versionName"]
+    version = json5file.load(APP_JSON)["app"]["versionName"]
     assert f"export const SHIM_VERSION: string = '{version}';" in hap_info
     assert sync_core.stale_files(tmp_path, planned) == []
 
@@ -267,7 +267,7 @@ def test_emulated_install_models_the_four_variants() -> None:
 
 def test_hvigor_permission_plugin_reads_fields_variants_json5_has() -> None:
     script = (HAP_DIR / "entry" / "hvigorfile.ts").read_text(encoding="utf-8")
-    fields = set(json5.load(HAP_DIR / "variants.json5")["variants"][0])
+    fields = set(json5file.load(HAP_DIR / "variants.json5")["variants"][0])
     assert "'variants.json5'" in script
     for field in ("product", "withoutPermissions"):
         assert field in fields and f".{field}" in script
@@ -316,8 +316,8 @@ def test_fill_profile_puts_the_app_certificate_into_the_variant_profile(
 
     assert fill_profile.main(["--product", "normal", "--cert", str(cert_file), "--out", str(out)]) == 0
 
-    filled = json5.load(out)
-    template = json5.load(load_variants()["normal"].profile)
+    filled = json5file.load(out)
+    template = json5file.load(load_variants()["normal"].profile)
     assert filled["bundle-info"].pop("distribution-certificate") == _pem(app)
     template["bundle-info"].pop("distribution-certificate")
     assert filled == template

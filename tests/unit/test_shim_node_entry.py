@@ -1,4 +1,4 @@
-"""The Node entry (harness/shim/js/node-entry.js) against the IPC contract of docs/emulator-ipc.md.
+"""The Node entry (ohos_emulator/shim_node/node-entry.js) against the IPC contract of docs/emulator-ipc.md.
 
 The service side here is a scripted stand-in for the emulator's per-process IPC thread: it answers
 ``hello``/``listen``/``call`` as the contract says and records what the entry asked for.
@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.shim import NODE_ENTRY, UNDEFINED, Callback, JsError, RemoteObject, ShimClient
+from harness.shim import UNDEFINED, Callback, JsError, RemoteObject, ShimClient
+from ohos_emulator.apps import SHIM_ENTRY as NODE_ENTRY
 
 KNOBS = json.loads((Path(__file__).resolve().parents[1] / "js" / "fixtures" / "napi-knobs.json").read_text())
 BUNDLE = "com.ohoshil.shim"

@@ -1,5 +1,5 @@
 // Module build script: the requested permissions of each product's HAP. variants.json5 is the one
-// list of shim variants (harness/hap.py and the emulated device read it too); a product drops the
+// list of shim variants (ohos_protocol/hap.py and the emulated device read it too); a product drops the
 // permissions its variant lists under withoutPermissions from module.json5's requestPermissions.
 import * as path from 'path';
 import { hapTasks, OhosHapContext, OhosPluginId, Target } from '@ohos/hvigor-ohos-plugin';

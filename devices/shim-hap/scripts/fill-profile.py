@@ -25,8 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from harness.errors import ConfigError  # noqa: E402
-from harness.hap import HAP_DIR, ShimVariant, load_variants  # noqa: E402
+from ohos_protocol.errors import ConfigError  # noqa: E402
+from ohos_protocol.hap import HAP_DIR, ShimVariant, load_variants  # noqa: E402
 
 LOCAL_DIR = HAP_DIR / "signing" / "local"
 _PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----")

@@ -1,6 +1,6 @@
 """Put the shared shim core into the HAP's sources, byte for byte, before every hvigor build.
 
-Copies the core's files from harness/shim/js/ into entry/src/main/ets/shim/ (git-ignored) and writes
+Copies the core's files from ohos_protocol/shim_js/ into entry/src/main/ets/shim/ (git-ignored) and writes
 entry/src/main/ets/shim/hapInfo.ts: the shim version (AppScope/app.json5 versionName) and each
 bundle's default device port (variants.json5), which the entry ability uses when `aa start` passes
 no `--pi port`.
@@ -20,10 +20,10 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from harness import json5  # noqa: E402
-from harness.errors import ConfigError  # noqa: E402
-from harness.hap import HAP_DIR, ShimVariant, load_variants  # noqa: E402
-from harness.shim import JS_DIR  # noqa: E402
+from ohos_protocol import json5file  # noqa: E402
+from ohos_protocol.errors import ConfigError  # noqa: E402
+from ohos_protocol.hap import HAP_DIR, ShimVariant, load_variants  # noqa: E402
+from ohos_protocol.shim import JS_CORE_DIR as JS_DIR  # noqa: E402
 
 # core.js and every file it imports, transitively; never the Node-only entry files.
 # tests/unit/test_shim_hap.py fails when this list and core.js's imports disagree.
@@ -62,7 +62,7 @@ def planned_files(hap_dir: Path = HAP_DIR, js_dir: Path = JS_DIR) -> dict[str, b
     """What entry/src/main/ets/shim/ must hold: file name -> exact content."""
     files = {name: (js_dir / name).read_bytes() for name in CORE_FILES}
     app_json = hap_dir / "AppScope" / "app.json5"
-    version = json5.load(app_json).get("app", {}).get("versionName")
+    version = json5file.load(app_json).get("app", {}).get("versionName")
     if not isinstance(version, str):
         raise ConfigError(f"{app_json}: app.versionName is missing")
     files[HAP_INFO] = render_hap_info(load_variants(hap_dir), version).encode("utf-8")

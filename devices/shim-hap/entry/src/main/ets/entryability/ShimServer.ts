@@ -1,5 +1,5 @@
 // The shared shim core (../shim/core.js, copied from harness/shim/js by scripts/sync-core.py) served on
-// a TCP port of the device's loopback with @ohos.net.socket, as harness/shim/js/tcp-server.js serves
+// a TCP port of the device's loopback with @ohos.net.socket, as ohos_protocol/shim_js/tcp-server.js serves
 // it under Node: bytes are decoded as UTF-8 and fed to the core, which splits lines and answers.
 //
 // Standard TypeScript, not ArkTS (.ets): the module table holds namespaces as values and the core is

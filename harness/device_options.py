@@ -1,0 +1,41 @@
+"""The options that choose devices and how to reach them, shared by the CLI and the pytest plugin.
+
+Both argparse and pytest's option parser take the same (flags, keywords), so each option is written
+once here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from harness.registry import DeviceRegistry, RunOptions
+from ohos_protocol.names import TRANSPORTS
+
+DEVICE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("--inventory", {"metavar": "FILE",
+                     "help": "device inventory (devices/*.yaml); without one, the embedded emulated device"}),
+    ("--transport", {"choices": TRANSPORTS,
+                     "help": "reach the devices over this transport (default: each device's first)"}),
+    ("--emulator-profile", {"default": "api10-doc",
+                            "help": "behaviour profile of the embedded emulated device (default api10-doc)"}),
+)  # fmt: skip
+
+
+def add_device_options(add: Callable[..., Any]) -> None:
+    """Add them with ``add`` (``ArgumentParser.add_argument`` or a pytest group's ``addoption``)."""
+    for flag, keywords in DEVICE_OPTIONS:
+        add(flag, **keywords)
+
+
+def registry_from(args: argparse.Namespace, device_ids: tuple[str, ...] = ()) -> DeviceRegistry:
+    return DeviceRegistry(
+        RunOptions(
+            device_ids=device_ids,
+            profile=args.emulator_profile,
+            inventory=Path(args.inventory) if args.inventory else None,
+            transport=args.transport,
+        )
+    )

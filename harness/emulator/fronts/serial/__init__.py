@@ -1,5 +1,0 @@
-"""The emulated device's serial console (pty, `socket://`, `rfc2217://`)."""
-
-from harness.emulator.fronts.serial.console import SerialConsole
-
-__all__ = ["SerialConsole"]

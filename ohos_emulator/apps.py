@@ -1,0 +1,203 @@
+"""The emulated ability manager: `aa start` runs a bundle's entry ability as a real process.
+
+A bundle's entry ability is the JS shim under Node.js (ohos_emulator/shim_node/node-entry.js), whatever HAP
+installed the bundle. The process is given its IPC channels (docs/emulator-ipc.md) and the caller
+identity of its bundle; its stdout and stderr go to hilog, as an app's console does. Installing a
+bundle over a running one, or uninstalling it, stops its ability first, as the bundle manager does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ohos_emulator.bm_errors import BundleError
+from ohos_emulator.bundle_registry import BundleRegistry
+from ohos_emulator.bundles import BundleInfo
+from ohos_emulator.hap_package import read_hap
+from ohos_emulator.hilog import Hilog
+from ohos_emulator.ipc import ProcessIpc
+from ohos_emulator.ports import PortTable
+from ohos_emulator.samgr import SystemAbilityManager
+from ohos_emulator.services.binder import Caller
+from ohos_protocol.processes import stop_process
+
+SHIM_DIR = Path(__file__).resolve().parent / "shim_node"
+SHIM_ENTRY = SHIM_DIR / "node-entry.js"
+APP_DOMAIN = 0x0
+
+
+class AbilityStartError(Exception):
+    """`aa start` could not start the ability; the message is what `aa` prints after "error: "."""
+
+
+@dataclass
+class RunningAbility:
+    bundle: BundleInfo
+    ability: str
+    process: subprocess.Popen[bytes]
+    ipc: ProcessIpc
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+class AbilityManager:
+    """Installed bundles and their running abilities."""
+
+    def __init__(
+        self,
+        bundles: BundleRegistry,
+        samgr: SystemAbilityManager,
+        ports: PortTable,
+        hilog: Hilog,
+        hello: dict[str, Any],
+    ) -> None:
+        self._bundles = bundles
+        self._changing = threading.Lock()
+        self._samgr = samgr
+        self._ports = ports
+        self._hilog = hilog
+        self._hello = hello
+        self._running: dict[str, RunningAbility] = {}
+        self._lock = threading.Lock()
+
+    def installed(self) -> list[BundleInfo]:
+        return self._bundles.all()
+
+    def bundle(self, name: str) -> BundleInfo | None:
+        return self._bundles.get(name)
+
+    def install(self, hap_path: Path, replace: bool = False, *, source: str | None = None) -> BundleInfo:
+        """Install the HAP at host path ``hap_path`` (`bm install -p [-r]`); BundleError if refused.
+
+        ``source`` names the HAP in messages (its device path). The reason for a refusal goes to
+        hilog, as the bundle manager logs it.
+        """
+        try:
+            manifest = read_hap(hap_path, source)
+            with self._changing:
+                bundle = self._bundles.check_install(manifest, replace)
+                self.force_stop(bundle.name)
+                self._bundles.add(bundle, manifest)
+        except BundleError as exc:
+            self._bundles.log(f"install {source or hap_path} failed: {exc}", level="E")
+            raise
+        self._bundles.log(f"installed {bundle.name} version {bundle.version_code} (APL {bundle.apl})")
+        return bundle
+
+    def uninstall(self, bundle_name: str) -> None:
+        """Stop the bundle's ability and remove the bundle (`bm uninstall -n`); BundleError if refused."""
+        try:
+            with self._changing:
+                self._bundles.check_uninstall(bundle_name)
+                self.force_stop(bundle_name)
+                self._bundles.remove(bundle_name)
+        except BundleError as exc:
+            self._bundles.log(f"uninstall {bundle_name} failed: {exc}", level="E")
+            raise
+        self._bundles.log(f"uninstalled {bundle_name}")
+
+    def running(self) -> list[RunningAbility]:
+        with self._lock:
+            return list(self._running.values())
+
+    def start(self, bundle_name: str, ability: str, parameters: dict[str, Any]) -> None:
+        with self._changing:  # the bundle stays installed until its ability runs
+            bundle = self._bundles.get(bundle_name)
+            if bundle is None or not ability or ability != bundle.entry_ability:
+                raise AbilityStartError("failed to start ability.\nerror: resolve ability err.")
+            with self._lock:
+                if bundle_name in self._running:
+                    return
+                node = shutil.which("node")
+                if node is None:
+                    raise AbilityStartError(
+                        "failed to start ability.\nerror: node.js is missing on the emulator host."
+                    )
+                self._running[bundle_name] = self._spawn(node, bundle, ability, parameters)
+
+    def _spawn(
+        self, node: str, bundle: BundleInfo, ability: str, parameters: dict[str, Any]
+    ) -> RunningAbility:
+        call_parent, call_child = socket.socketpair()
+        event_parent, event_child = socket.socketpair()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "OHOS_HIL_IPC": f"{call_child.fileno()},{event_child.fileno()}",
+        }
+        process = subprocess.Popen(
+            [node, str(SHIM_ENTRY)],
+            cwd=SHIM_DIR,
+            env=env,
+            pass_fds=(call_child.fileno(), event_child.fileno()),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        call_child.close()
+        event_child.close()
+        caller = Caller(process.pid, bundle.name, bundle.apl, bundle.system_app, bundle.permissions)
+        defaults = {} if bundle.default_port is None else {"port": bundle.default_port}
+        want = {"bundle": bundle.name, "ability": ability, "parameters": {**defaults, **parameters}}
+        ipc = ProcessIpc(
+            caller,
+            {**self._hello, "want": want},
+            call_parent,
+            event_parent,
+            self._samgr,
+            self._ports,
+            self._hilog,
+        )
+        ipc.start()
+        running = RunningAbility(bundle, ability, process, ipc)
+        threading.Thread(
+            target=self._pump_output, args=(running,), name=f"app-{process.pid}", daemon=True
+        ).start()
+        self._hilog.write(
+            "AbilityManagerService",
+            f"start ability {bundle.name}/{ability} pid {process.pid}",
+            domain=0xD001300,
+        )
+        return running
+
+    def _pump_output(self, running: RunningAbility) -> None:
+        assert running.process.stdout is not None
+        for raw in running.process.stdout:
+            self._hilog.write(
+                running.bundle.name,
+                raw.decode("utf-8", "replace").rstrip("\n"),
+                domain=APP_DOMAIN,
+                pid=running.pid,
+            )
+        status = running.process.wait()
+        running.ipc.close()
+        with self._lock:
+            if self._running.get(running.bundle.name) is running:
+                del self._running[running.bundle.name]
+        self._hilog.write(
+            "AbilityManagerService",
+            f"process {running.pid} ({running.bundle.name}) exited {status}",
+            domain=0xD001300,
+        )
+
+    def force_stop(self, bundle_name: str, timeout: float = 5.0) -> None:
+        with self._lock:
+            running = self._running.pop(bundle_name, None)
+        if running is None:
+            return
+        stop_process(running.process, timeout)
+        running.ipc.close()
+
+    def stop_all(self) -> None:
+        for running in self.running():
+            with contextlib.suppress(OSError):
+                self.force_stop(running.bundle.name)

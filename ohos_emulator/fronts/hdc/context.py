@@ -1,0 +1,23 @@
+"""What every connection of the emulated hdc server shares, and the threads and sockets it started."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ohos_emulator.fronts.resources import Resources
+
+if TYPE_CHECKING:
+    from ohos_emulator.device import EmulatedDevice
+    from ohos_emulator.fronts.hdc.forwards import ForwardTable
+
+
+@dataclass
+class ServerContext:
+    """The devices a server fronts, its forwards, resources and the idle timeout of its channels."""
+
+    devices: Mapping[str, EmulatedDevice]
+    forwards: ForwardTable
+    resources: Resources
+    idle_timeout: float

@@ -1,0 +1,169 @@
+"""One connection of the emulated hdc server: handshake, target selection, command dispatch.
+
+The server speaks first; the client's reply carries the connect key (`""` for server-local commands,
+`any` for the only device). Each connection carries one command and ends with the server closing
+it, except after `alive` (server-local commands keep coming) and a `wait` that found no target.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.hdc import files, install, shell
+from ohos_emulator.fronts.hdc.channel import Channel
+from ohos_emulator.fronts.hdc.context import ServerContext
+from ohos_emulator.fronts.hdc.forwards import FORWARD_PREFIXES, tcp_port
+from ohos_protocol import hdc_wire as wire
+
+KEEP, CLOSE = True, False
+
+log = logging.getLogger(__name__)
+
+
+def serve(ctx: ServerContext, sock: socket.socket, peer: tuple[str, int]) -> None:
+    """Serve one client connection to its end; every failure ends only this connection."""
+    channel = Channel(sock, peer, ctx.idle_timeout)
+    try:
+        _serve(ctx, channel)
+    except TimeoutError:
+        log.warning("hdc %s: idle for %g s; closing", channel.name, ctx.idle_timeout)
+    except wire.ProtocolError as exc:
+        log.warning("hdc %s: bad input, closing: %s", channel.name, exc)
+    except files.TransferFailed as exc:
+        log.info("hdc %s: transfer failed: %s", channel.name, exc)
+        channel.finish_with(str(exc))
+    except OSError as exc:
+        log.info("hdc %s: connection error: %s", channel.name, exc)
+    finally:
+        ctx.resources.release(sock)
+
+
+def _serve(ctx: ServerContext, channel: Channel) -> None:
+    channel.send(wire.ServerHello(wire.server_banner(), channel.id).encode())
+    reply = channel.read()
+    if reply is None:
+        log.info("hdc %s: client closed before its handshake", channel.name)
+        return
+    hello = wire.ClientHello.decode(reply)
+    key = hello.connect_key
+    if key not in ("", "any") and key not in ctx.devices and not hello.wait:
+        log.warning("hdc %s: unknown connect key %r; closing", channel.name, key)
+        channel.send_text(wire.UNKNOWN_KEY, wire.FAIL)
+        return
+    keep_alive = False
+    while True:
+        frame = channel.read()
+        if frame is None:
+            return
+        line = frame.decode("utf-8", errors="replace")
+        line = line[:-1] if line.endswith("\0") else line
+        log.debug("hdc %s [%s]: %r", channel.name, key, line)
+        if line == "alive":
+            keep_alive = True
+            continue
+        local = _server_local(ctx, channel, key, line)
+        if local is None:
+            _device_command(ctx, channel, key, line)
+            return
+        if not (local or keep_alive):
+            return
+
+
+def _server_local(ctx: ServerContext, channel: Channel, key: str, line: str) -> bool | None:
+    """Handle a command the server answers itself: KEEP / CLOSE, or None if it is not one."""
+    if line.startswith("list targets"):
+        _list_targets(ctx, channel, verbose=" -v" in line)
+    elif line.startswith("checkserver"):
+        channel.send_command(wire.Command.CHECK_SERVER, wire.VERSION.encode())
+    elif line.startswith("wait"):
+        return _wait(ctx, channel, key)
+    elif line.startswith("tconn"):
+        channel.send_text(
+            "Connect failed: the emulated hdc server serves a fixed set of devices; tconn cannot add one",
+            wire.FAIL,
+        )
+    elif line == "fport ls":
+        channel.send_text(ctx.forwards.listing() or wire.EMPTY)
+    elif line.startswith("fport rm"):
+        task = line[len("fport rm") :].strip()
+        if ctx.forwards.remove(task):
+            channel.send_text(f"Remove forward ruler success, ruler:{task}")
+        else:
+            channel.send_text(f"Remove forward ruler failed, ruler is not exist {task}", wire.FAIL)
+    else:
+        return None
+    return CLOSE
+
+
+def _list_targets(ctx: ServerContext, channel: Channel, verbose: bool) -> None:
+    if verbose:
+        lines = [
+            f"{serial}\t\tTCP\tConnected\t{device.params.get('const.product.model') or 'unknown...'}\n"
+            for serial, device in sorted(ctx.devices.items())
+        ]
+    else:
+        lines = [f"{serial}\n" for serial in sorted(ctx.devices)]
+    channel.send_text("".join(lines) or wire.EMPTY)
+
+
+def _wait(ctx: ServerContext, channel: Channel, key: str) -> bool:
+    found = (
+        key if key in ctx.devices else (next(iter(sorted(ctx.devices)), None) if key in ("", "any") else None)
+    )
+    if found is None:
+        channel.send_text("No any connected target", wire.FAIL)
+        return KEEP
+    channel.send_text(f"Wait for connected target is {found}")
+    return CLOSE
+
+
+def _target(ctx: ServerContext, key: str) -> EmulatedDevice | None:
+    if key == "any":
+        return next(iter(ctx.devices.values())) if len(ctx.devices) == 1 else None
+    return ctx.devices.get(key)
+
+
+def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -> None:
+    device = _target(ctx, key)
+    known = line.startswith(
+        ("shell", "file send", "file recv", "fport ", "rport ", "hilog", "install", "uninstall")
+    )
+    if not known:
+        channel.send_text("Unknown command...", wire.FAIL)
+    elif device is None:
+        channel.send_text(wire.NEED_KEY, wire.FAIL)
+    elif line == "shell":
+        shell.interactive(ctx, channel, device)
+    elif line.startswith("shell "):
+        shell.run_command(ctx, channel, device, line[len("shell ") :])
+    elif line.startswith("hilog"):
+        shell.run_command(ctx, channel, device, "hilog -h" if " -h" in line else "hilog")
+    elif line.startswith("file "):
+        files.transfer(channel, device, line[len("file ") :])
+    elif line.startswith("install"):
+        install.install(channel, device, line[len("install") :].lstrip())
+    elif line.startswith("uninstall"):
+        install.uninstall(channel, device, line[len("uninstall") :].lstrip())
+    elif line.startswith("fport "):
+        _forward(ctx, channel, device, line[len("fport ") :].split())
+    elif line.startswith("rport "):
+        channel.send_text("rport (reverse forwarding) is not supported by the emulated hdc server", wire.FAIL)
+    else:
+        channel.send_text("Unknown command...", wire.FAIL)
+
+
+def _forward(ctx: ServerContext, channel: Channel, device: EmulatedDevice, nodes: list[str]) -> None:
+    local, remote = (tcp_port(nodes[0]), tcp_port(nodes[1])) if len(nodes) == 2 else (None, None)
+    if local is None or remote is None:
+        known_schema = bool(nodes) and nodes[0].startswith(FORWARD_PREFIXES)
+        message = (
+            "Forwardport result:Failed" if known_schema and len(nodes) == 2 else "Incorrect forward command"
+        )
+        channel.send_text(message, wire.FAIL)
+        return
+    if ctx.forwards.add(device.serial, device, local, remote):
+        channel.send_text("Forwardport result:OK")
+    else:
+        channel.send_text("Forwardport result:Failed", wire.FAIL)
