@@ -10,7 +10,7 @@ waiver file says which requirements, why, and where that is documented.
       - id: D1
         title: start() is refused only below 10 %
         reason: BatteryStatus::IsBatteryCapcityOkay uses STOP_CAPACITY_LIMIT = 10
-        reference: docs/cloudsync-behaviour.md (known deviation 1); ohos-facts §0.4-§0.5
+        reference: docs/cloudsync-behaviour.md (known deviation 1); docs/upstream-facts.md §0.4-§0.5
         requirements: [GallerySync.start.promise.E22400003, ...]
 """
 

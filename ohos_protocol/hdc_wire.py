@@ -1,6 +1,6 @@
 """The hdc client↔server wire format, shared by the harness's client and the emulated server.
 
-Byte-level contract: /work/shared/reference/hdc-protocol.md §1. Every message is a frame (a 4-byte
+Byte-level contract: docs/hdc-protocol.md §1. Every message is a frame (a 4-byte
 big-endian length, then that many bytes; a length of 0 is a protocol error). The server speaks first
 with a 44-byte (or, with a version, 108-byte) channel handshake; the client echoes it with its connect
 key. Server messages are text; transfer messages start with a little-endian uint16 command code, and

@@ -1,4 +1,4 @@
-"""Battery conditions through hidumper's BatteryService mocks (ohos-facts §3.1).
+"""Battery conditions through hidumper's BatteryService mocks (docs/upstream-facts.md §3.1).
 
 Unplugged (`-a -u`) is what cloud sync calls "not charging"; `--capacity N` alone keeps charging.
 The undo (`-a -r`, clearing every mock) is journaled before the first mock. A real device shuts

@@ -1,7 +1,7 @@
 """Network conditions: Wi-Fi and mobile data switched through the shim's system APIs.
 
 `wifiManager.disableWifi/enableWifi` and `data.disableCellularData/enableCellularData` are what
-cloud sync's "no network" follows (ohos-facts §3.2; blocking traffic does not count). On a root
+cloud sync's "no network" follows (docs/upstream-facts.md §3.2; blocking traffic does not count). On a root
 image whose shim may not call them, `ifconfig <iface> down|up` is the fallback.
 """
 

@@ -1,4 +1,4 @@
-"""Local storage conditions: fill /data with a file under /data/local/tmp, free it again (facts §3.3)."""
+"""Local storage: fill /data with a file in /data/local/tmp, free it (docs/upstream-facts.md §3.3)."""
 
 from __future__ import annotations
 

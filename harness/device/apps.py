@@ -1,4 +1,4 @@
-"""Start and stop the shim's abilities with `aa`, as on any OpenHarmony device (ohos-facts §3.6)."""
+"""Start/stop the shim's abilities with `aa`, as on any OpenHarmony device (docs/upstream-facts.md §3.6)."""
 
 from __future__ import annotations
 

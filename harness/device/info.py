@@ -1,4 +1,4 @@
-"""What a device says about itself (`param get`, ohos-facts §3.4)."""
+"""What a device says about itself (`param get`, docs/upstream-facts.md §3.4)."""
 
 from __future__ import annotations
 

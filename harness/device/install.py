@@ -1,4 +1,4 @@
-"""Installing and uninstalling HAPs over any transport (ohos-facts §3.6).
+"""Installing and uninstalling HAPs over any transport (docs/upstream-facts.md §3.6).
 
 hdc has commands of its own (`hdc install`, `hdc uninstall`: the transport's ``install`` /
 ``uninstall``). Elsewhere (SSH, serial) the HAP is pushed to /data/local/tmp, installed with

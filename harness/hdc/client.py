@@ -4,7 +4,7 @@ Model: adbutils' socket client. One TCP connection (an hdc "channel", `harness.h
 command, as the real CLI does; every connect, read and write is bounded by the operation's deadline;
 failures surface as :class:`harness.errors.TransportError` subclasses naming the device and the
 server, never as bare socket errors. File transfers and `install` play the real CLI's `remote -cwd`
-sequences (§1.7 of the protocol notes) with one upload routine, check sizes, and write received
+sequences (docs/hdc-protocol.md §1.7) with one upload routine, check sizes, and write received
 files under a temporary name until they are complete.
 """
 
@@ -267,7 +267,7 @@ class HdcClient:
     ) -> str:
         """Install host file ``local_hap`` as `hdc install [-r] HAP` does; returns bm's text.
 
-        The real CLI's `remote -cwd` sequence (§1.7): the server sends the command back as APP_INIT,
+        The real CLI's sequence (docs/hdc-protocol.md §1.7): the server sends the command back as APP_INIT,
         the HAP goes up as APP_DATA under a random name, the device runs `bm install` and answers
         APP_FINISH with bm's text. TransportError with that text (or the server's `[Fail]`
         message) when the install fails.

@@ -1,6 +1,6 @@
 """The emulated hdc server: the real client↔server protocol on TCP, with emulated devices as targets.
 
-Byte-level contract: /work/shared/reference/hdc-protocol.md §1–§2. Each client connection is served
+Byte-level contract: docs/hdc-protocol.md §1, §2. Each client connection is served
 by its own daemon thread (`ohos_emulator.fronts.hdc.session`); bad input ends only that connection,
 with a log line. :meth:`HdcServer.close` cancels running commands, closes every socket and forward,
 and joins the threads it started.

@@ -1,4 +1,4 @@
-"""Battery service: capacity and charging, with hidumper's mocks (facts §3.1).
+"""Battery service: capacity and charging, with hidumper's mocks (docs/upstream-facts.md §3.1).
 
 The real battery of the emulated board sits on USB power at 80 %. `hidumper -s BatteryService -a`
 mocks the capacity (`--capacity N`) and unplugging (`-u`); mocks stick until `-r`. Cloud sync reads

@@ -1,4 +1,4 @@
-"""The emulated hdc server over real sockets, byte for byte (hdc-protocol.md §1–§2)."""
+"""The emulated hdc server over real sockets, byte for byte (docs/hdc-protocol.md §1, §2)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import pytest
 
 from ohos_protocol import hdc_wire as wire
 
-# The exchange observed against the real hdc (hdc-protocol.md §1.2).
+# The exchange observed against the real hdc (docs/hdc-protocol.md §1.2).
 SERVER_HELLO = bytes.fromhex("4f484f5320484443000000489f4f0b7f") + bytes(28)
 CLIENT_HELLO = bytes.fromhex("4f484f532048444300000048") + b"SER123".ljust(32, b"\0")
 

@@ -127,7 +127,7 @@ def test_every_section_with_checkable_content_has_requirements(edition: Edition,
 def test_every_decision_names_its_ground(edition: Edition) -> None:
     for one in edition.requirements:
         if one.decision:
-            assert "ohos-facts.md §" in one.decision or "behaviour contract" in one.decision, one.id
+            assert "docs/upstream-facts.md §" in one.decision or "behaviour contract" in one.decision, one.id
 
 
 def test_docs_list_exactly_the_requirements_with_a_decision(edition: Edition) -> None:

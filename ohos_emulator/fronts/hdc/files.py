@@ -1,4 +1,4 @@
-"""`file send` / `file recv`: the client-driven `remote -cwd` form (§1.7) and the legacy server form.
+"""`file send` / `file recv`: the client-driven `remote -cwd` form (docs/hdc-protocol.md §1.7), legacy form.
 
 Remote form, send (the client is master): FILE_INIT to the client, WAKEUP + FILE_CHECK from it,
 FILE_BEGIN, FILE_DATA frames (:func:`receive_upload`, which `install` shares), FILE_FINISH(1) /

@@ -1,4 +1,4 @@
-"""`install` / `uninstall`: packages to the device and `bm` run on them, as the hdc daemon does (§1.7).
+"""`install` / `uninstall`: packages to the device and `bm` on them, as hdcd does (docs/hdc-protocol.md §1.7).
 
 Remote form (the real CLI: `install remote -cwd "DIR/" [-r] PKG`): the server sends the command
 back as APP_INIT (without `remote `, with its trailing NUL); the client answers WAKEUP and

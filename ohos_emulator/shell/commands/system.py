@@ -1,4 +1,4 @@
-"""OpenHarmony system tools: param, hidumper, aa, hilog, ifconfig (outputs as in ohos-facts §3; bm: bm.py)."""
+"""OpenHarmony system tools: param, hidumper, aa, hilog, ifconfig (docs/upstream-facts.md §3; bm: bm.py)."""
 
 from __future__ import annotations
 
