@@ -8,9 +8,6 @@ from pathlib import Path
 JS_CORE_DIR = Path(__file__).parent / "shim_js"
 
 REDACTED = "<redacted>"
-TOKEN_PARAMETER = "token"
-"""The want parameter that carries a shim launch's token (`aa start ... --ps token VALUE`)."""
-
 _TOKEN_ARGUMENT = re.compile(r"(--ps\s+token\s+)(?:'[^']*'|\"[^\"]*\"|\S+)")
 
 

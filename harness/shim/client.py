@@ -54,7 +54,9 @@ class ShimClient:
     """A session with the on-device shim over a stream that ``connect()`` opens.
 
     ``token`` is the launch token the shim was started with (`aa start ... --ps token VALUE`);
-    the handshake carries it, and the trace shows it redacted. One request at a time; every wait is bounded. ``rpc_timeout`` bounds how long the shim may take
+    the handshake carries it, and the trace shows it redacted.
+
+    One request at a time; every wait is bounded. ``rpc_timeout`` bounds how long the shim may take
     to answer a request beyond any wait the request itself asks for; ``call_timeout`` is the
     default wait for a promise or callback to settle; ``event_timeout`` the default event wait.
     Every request is recorded in ``trace`` as a ``shim`` action.
