@@ -1,8 +1,8 @@
 // The API surface a request may reach (docs/shim-protocol.md, "API surface"). Platform neutral.
 //
 // A path resolves only through the module's own exported members, the own data members of the plain
-// objects it exports (enums), and the methods of the classes it exports and of the objects they
-// create. Names that lead out of the API (constructor, __proto__, ...) and values that run code
+// objects it exports (enums), and the methods of the classes it exports (`Class.method` names the
+// instances' method) and of the objects they create. Names that lead out of the API (constructor, __proto__, ...) and values that run code
 // (Function, eval, globalThis, process, require) are refused with `bad_params` naming the path.
 
 import { RpcError } from './session.js';
@@ -62,11 +62,15 @@ function exportOf(module, part, path) {
   }
 }
 
-/** The own data member `part` of an exported object or class (an enum value); undefined if none. */
+/**
+ * The own data member `part` of an exported object or class (an enum value), else, for a class, the
+ * method `part` of its instances (`GallerySync.on`: its prototype chain below Object.prototype);
+ * undefined if none.
+ */
 function dataOf(object, part, path) {
   const descriptor = own(object, part);
   if (descriptor === undefined) {
-    return undefined;
+    return typeof object === 'function' ? prototypeMethod(object.prototype, part, path) : undefined;
   }
   if (!('value' in descriptor)) {
     throw refuse(path, 'is a getter, not an API member');
