@@ -13,7 +13,15 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager, nullco
 from dataclasses import dataclass, field
 from typing import Any
 
+from ohos_protocol.shim import REDACTED, redact
+
+__all__ = ["REDACTED", "Trace", "TraceRecord", "redact"]
+
 TraceListener = Callable[["TraceRecord"], AbstractContextManager[Any]]
+
+
+def _redacted(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -66,7 +74,12 @@ class Trace:
     @contextmanager
     def action(self, kind: str, title: str, **details: Any) -> Iterator[TraceRecord]:
         """Run the body as one recorded action; set ``record.result`` inside to keep the outcome."""
-        record = TraceRecord(kind=kind, title=title, details=details, started=time.time())
+        record = TraceRecord(
+            kind=kind,
+            title=redact(title),
+            details={key: _redacted(value) for key, value in details.items()},
+            started=time.time(),
+        )
         if len(self.records) >= self._max_records:
             let_go = max(1, self._max_records // 10)
             del self.records[:let_go]
@@ -79,7 +92,8 @@ class Trace:
             try:
                 yield record
             except BaseException as exc:
-                record.error = f"{type(exc).__name__}: {exc}"
+                record.error = redact(f"{type(exc).__name__}: {exc}")
                 raise
             finally:
                 record.elapsed = time.perf_counter() - began
+                record.result = _redacted(record.result)

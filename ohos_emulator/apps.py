@@ -116,7 +116,9 @@ class AbilityManager:
             if bundle is None or not ability or ability != bundle.entry_ability:
                 raise AbilityStartError("failed to start ability.\nerror: resolve ability err.")
             with self._lock:
-                if bundle_name in self._running:
+                running = self._running.get(bundle_name)
+                if running is not None:  # the running ability gets the new want (onNewWant)
+                    running.ipc.push(0, "newWant", self._want(bundle, ability, parameters))
                     return
                 node = shutil.which("node")
                 if node is None:
@@ -146,8 +148,7 @@ class AbilityManager:
         call_child.close()
         event_child.close()
         caller = Caller(process.pid, bundle.name, bundle.apl, bundle.system_app, bundle.permissions)
-        defaults = {} if bundle.default_port is None else {"port": bundle.default_port}
-        want = {"bundle": bundle.name, "ability": ability, "parameters": {**defaults, **parameters}}
+        want = self._want(bundle, ability, parameters)
         ipc = ProcessIpc(
             caller,
             {**self._hello, "want": want},
@@ -168,6 +169,11 @@ class AbilityManager:
             domain=0xD001300,
         )
         return running
+
+    @staticmethod
+    def _want(bundle: BundleInfo, ability: str, parameters: dict[str, Any]) -> dict[str, Any]:
+        defaults = {} if bundle.default_port is None else {"port": bundle.default_port}
+        return {"bundle": bundle.name, "ability": ability, "parameters": {**defaults, **parameters}}
 
     def _pump_output(self, running: RunningAbility) -> None:
         assert running.process.stdout is not None

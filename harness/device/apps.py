@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 import shlex
 
-from harness.errors import DeviceCommandError
+from harness.errors import DeviceCommandError, HarnessError
+from harness.trace import redact
 from harness.transport.base import Transport
 from ohos_protocol.hap import ShimVariant
 
 START_OK = "start ability successfully"
 STOP_OK = "force stop process successfully"
+
+
+def new_token() -> str:
+    """A launch token: 32 hex digits from the OS's random source (shell-safe as it is)."""
+    return secrets.token_hex(16)
 
 
 class AbilityControl:
@@ -18,16 +25,25 @@ class AbilityControl:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
-    def start(self, variant: ShimVariant) -> None:
-        """Start the variant's entry ability; it serves its bundle's default port.
+    def start(self, variant: ShimVariant) -> str:
+        """Start the variant's entry ability with a new launch token; returns the token.
 
-        No `--pi port N`: OpenHarmony 4.0's `aa` has no `--pi` (it came in 4.1), and each variant's
-        default port is distinct, so the port need not be passed.
+        The token (`--ps token VALUE`, docs/shim-protocol.md) is what the shim's handshake must
+        carry; an ability already running takes it with the new want. No `--pi port N`: each
+        variant's default port is distinct, so the port need not be passed.
         """
-        command = f"aa start -a {shlex.quote(variant.ability)} -b {shlex.quote(variant.bundle)}"
-        result = self._transport.run(command, timeout=20)
+        token = new_token()
+        command = (
+            f"aa start -a {shlex.quote(variant.ability)} -b {shlex.quote(variant.bundle)} --ps token {token}"
+        )
+        try:
+            result = self._transport.run(command, timeout=20)
+        except HarnessError as exc:  # its message may quote the command: never the token
+            exc.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in exc.args)
+            raise
         if START_OK not in result.output:
-            raise DeviceCommandError(command, result.exit_status, result.output)
+            raise DeviceCommandError(redact(command), result.exit_status, result.output)
+        return token
 
     def installed(self, variant: ShimVariant) -> bool:
         """Whether the variant's bundle is installed (`bm dump -n` knows it)."""

@@ -92,12 +92,13 @@ class Device:
         with self.trace.action("shim", f"start {chosen.bundle} on device port {chosen.port}", fresh=fresh):
             if fresh:
                 self.abilities.force_stop(chosen)
-            self.abilities.start(chosen)
+            token = self.abilities.start(chosen)
             deadline = time.monotonic() + timeout
             pause = 0.01
             while True:
                 client = ShimClient(
                     lambda: self.transport.open_stream(chosen.port),
+                    token=token,
                     armor=self.transport.name == "serial",
                     trace=self.trace,
                     device=self.id,

@@ -12,10 +12,10 @@ from harness.errors import EventTimeout, ShimError, TransportError
 from harness.shim.channel import LineChannel, clip
 from harness.shim.results import Event, Outcome
 from harness.shim.values import Callback, decode_value, encode_value, render_value
-from harness.trace import Trace
+from harness.trace import REDACTED, Trace
 from harness.transport.base import Stream
 
-PROTOCOL_MAJOR = 1
+PROTOCOL_MAJOR = 2
 Style = Literal["sync", "promise", "callback"]
 STYLES: frozenset[str] = frozenset(get_args(Style))
 
@@ -53,6 +53,9 @@ class RemoteObject:
 class ShimClient:
     """A session with the on-device shim over a stream that ``connect()`` opens.
 
+    ``token`` is the launch token the shim was started with (`aa start ... --ps token VALUE`);
+    the handshake carries it, and the trace shows it redacted.
+
     One request at a time; every wait is bounded. ``rpc_timeout`` bounds how long the shim may take
     to answer a request beyond any wait the request itself asks for; ``call_timeout`` is the
     default wait for a promise or callback to settle; ``event_timeout`` the default event wait.
@@ -63,6 +66,7 @@ class ShimClient:
         self,
         connect: Callable[[], Stream],
         *,
+        token: str = "",
         armor: bool = False,
         rpc_timeout: float = 10.0,
         call_timeout: float = 10.0,
@@ -72,6 +76,7 @@ class ShimClient:
         transport: str = "",
     ) -> None:
         self._connect = connect
+        self._token = token
         self._armor = armor
         self.rpc_timeout = rpc_timeout
         self.call_timeout = call_timeout
@@ -142,7 +147,8 @@ class ShimClient:
 
     def _attach(self, hello: dict[str, Any]) -> None:
         hello = {**hello, "protocol": PROTOCOL_MAJOR, "armor": self._armor}
-        with self.trace.action("shim", f"handshake {hello['cmd']}", **hello) as record:
+        with self.trace.action("shim", f"handshake {hello['cmd']}", **hello, token=REDACTED) as record:
+            hello["token"] = self._token
             try:
                 stream = self._connect()
             except TransportError:

@@ -26,6 +26,10 @@ function devicePortOf(want) {
   return port;
 }
 
+function tokenOf(want) {
+  return want && want.parameters ? want.parameters.token : undefined;
+}
+
 async function main() {
   const ipc = IpcClient.fromEnv(process.env.OHOS_HIL_IPC, (reason) => {
     log(`shim: IPC ${reason}; exiting`);
@@ -45,6 +49,10 @@ async function main() {
     now: epochMs,
     log,
   });
+  // The launch's token (`aa start ... --ps token VALUE`); a new want to the running ability
+  // (`aa start` again) brings its own, as onNewWant does on a device.
+  core.authorize(tokenOf(hello.want));
+  ipc.on('newWant', (want) => core.authorize(tokenOf(want)));
   const devicePort = devicePortOf(hello.want);
   const server = await serveCore(core);
   const reply = ipc.request({ op: 'listen', devicePort, hostPort: server.address().port });

@@ -13,10 +13,14 @@ import {
 } from './codec.js';
 import { LineBuffer, LineTooLong } from './lines.js';
 import { LATE, RpcError, Session } from './session.js';
+import { classOf, methodOf, resolveExport } from './surface.js';
 
-export const PROTOCOL_MAJOR = 1;
+export const PROTOCOL_MAJOR = 2;
 export const PROTOCOL_MINOR = 0;
 export const MAX_SESSIONS = 16;
+export const MAX_TOKENS = 16;
+export const MIN_TOKEN_LENGTH = 16;
+export const MAX_TOKEN_LENGTH = 256;
 export const DEFAULT_INVOKE_TIMEOUT_MS = 10000;
 export const DEFAULT_WAIT_TIMEOUT_MS = 5000;
 export const MAX_TIMEOUT_MS = 600000;
@@ -25,6 +29,7 @@ const STYLES = new Set(['sync', 'promise', 'callback']);
 /**
  * The shim core. Options: platform, apiLevel, bundle, shimVersion, loadModule(name) → module or
  * undefined, moduleNames() → names, now() → epoch ms, log(text) (optional).
+ * No connection is accepted until the entry calls authorize(token) with its launch's token.
  */
 export class ShimCore {
   constructor({ platform, apiLevel, bundle, shimVersion, loadModule, moduleNames, now, log }) {
@@ -35,6 +40,7 @@ export class ShimCore {
     this.log = log || (() => {});
     this.sessions = new Map();
     this.nextSession = 1;
+    this.tokens = [];
     this.methods = new Map([
       ['ping', () => ({ pong: true, time: this.now() })],
       ['help', () => ({ methods: [...this.methods.keys()], modules: [...this.moduleNames()] })],
@@ -46,6 +52,45 @@ export class ShimCore {
       ['events.getAll', (ctx) => this.eventsGetAll(ctx)],
       ['session.close', (ctx) => this.sessionClose(ctx)],
     ]);
+  }
+
+  /**
+   * Accept handshakes carrying `token` (the launch's secret from the want, `--ps token VALUE`).
+   * Every launch (`onCreate`, `onNewWant`) adds its token; beyond MAX_TOKENS the oldest one goes,
+   * with its sessions. Returns false (and accepts nothing new) for a token that is not a string of
+   * MIN_TOKEN_LENGTH to MAX_TOKEN_LENGTH characters.
+   */
+  authorize(token) {
+    if (!isToken(token)) {
+      this.log('shim: launch token missing or malformed; no connection will be accepted with it');
+      return false;
+    }
+    if (!this.tokens.includes(token)) {
+      this.tokens.push(token);
+    }
+    while (this.tokens.length > MAX_TOKENS) {
+      const gone = this.tokens.shift();
+      for (const session of [...this.sessions.values()]) {
+        if (session.token === gone) {
+          this.closeSession(session);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The authorized token equal to `given` (compared in time independent of where they differ). */
+  knownToken(given) {
+    if (!isToken(given)) {
+      return null;
+    }
+    let found = null;
+    for (const token of this.tokens) {
+      if (sameText(token, given)) {
+        found = token;
+      }
+    }
+    return found;
   }
 
   /**
@@ -133,17 +178,22 @@ export class ShimCore {
       this.refuse(conn, `unsupported protocol ${asked}: this shim speaks ${PROTOCOL_MAJOR}`);
       return;
     }
+    const token = this.knownToken(msg.token);
+    if (token === null) {
+      this.refuse(conn, 'wrong or missing token: give the token of this launch (want parameter token)');
+      return;
+    }
     let session;
     if (msg.cmd === 'initiate') {
-      session = this.newSession();
+      session = this.newSession(token);
       if (session === null) {
         this.refuse(conn, `too many sessions: all ${MAX_SESSIONS} have a connection attached`);
         return;
       }
     } else if (msg.cmd === 'continue') {
       session = typeof msg.session === 'string' ? this.sessions.get(msg.session) : undefined;
-      if (session === undefined) {
-        this.refuse(conn, `no such session: ${msg.session}`);
+      if (session === undefined || session.token !== token) {
+        this.refuse(conn, `no such session: ${String(msg.session).slice(0, 64)}`);
         return;
       }
     } else {
@@ -167,7 +217,7 @@ export class ShimCore {
     conn.close();
   }
 
-  newSession() {
+  newSession(token) {
     if (this.sessions.size >= MAX_SESSIONS) {
       let oldest = null;
       for (const session of this.sessions.values()) {
@@ -181,7 +231,7 @@ export class ShimCore {
       this.log(`shim: closing idle session ${oldest.id} (limit ${MAX_SESSIONS})`);
       this.closeSession(oldest);
     }
-    const session = new Session(`s${this.nextSession}`, this.now);
+    const session = new Session(`s${this.nextSession}`, this.now, token);
     this.nextSession += 1;
     this.sessions.set(session.id, session);
     return session;
@@ -286,17 +336,14 @@ export class ShimCore {
   moduleGet({ params }) {
     const { name, module } = this.module(params);
     const path = params.path === undefined ? '' : stringParam(params, 'path');
-    const value = resolvePath(module, path, name);
+    const value = resolveExport(module, path, name);
     return { value: encodeValue(value), type: typeof value };
   }
 
   objectCreate({ session, params }) {
     const { name, module } = this.module(params);
     const className = stringParam(params, 'class');
-    const cls = resolvePath(module, className, name);
-    if (typeof cls !== 'function') {
-      throw new RpcError('bad_params', `${name}.${className} is not a class (it is ${typeof cls})`);
-    }
+    const cls = classOf(module, className, name);
     const args = decodeArgs(session, params.args);
     const started = this.now();
     let object;
@@ -310,17 +357,9 @@ export class ShimCore {
 
   objectInvoke(ctx) {
     const { session, params, id } = ctx;
-    const { target, key } = this.invokeTarget(session, params);
+    const { target, key, isModule } = this.invokeTarget(session, params);
     const member = stringParam(params, 'member');
-    let fn;
-    try {
-      fn = target[member];
-    } catch (err) {
-      throw new RpcError('bad_params', `reading ${key}.${member} threw: ${err && err.message}`);
-    }
-    if (typeof fn !== 'function') {
-      throw new RpcError('bad_params', `${key}.${member} is not a function (it is ${typeof fn})`);
-    }
+    const fn = methodOf(target, member, key, isModule);
     const style = params.style === undefined ? 'sync' : params.style;
     if (!STYLES.has(style)) {
       const given = JSON.stringify(style);
@@ -386,10 +425,10 @@ export class ShimCore {
       throw new RpcError('bad_params', 'give exactly one of handle and module');
     }
     if (hasHandle) {
-      return { target: session.object(params.handle), key: params.handle };
+      return { target: session.object(params.handle), key: params.handle, isModule: false };
     }
     const { name, module } = this.module(params);
-    return { target: module, key: name };
+    return { target: module, key: name, isModule: true };
   }
 
   objectRelease({ session, params }) {
@@ -598,26 +637,6 @@ function decodeArgs(session, wireArgs) {
   });
 }
 
-function resolvePath(root, path, moduleName) {
-  if (path === '') {
-    return root;
-  }
-  let current = root;
-  let walked = moduleName;
-  for (const part of path.split('.')) {
-    if (current === null || current === undefined) {
-      throw new RpcError('bad_params', `${walked} is ${current}, cannot read ${part}`);
-    }
-    try {
-      current = current[part];
-    } catch (err) {
-      throw new RpcError('bad_params', `reading ${walked}.${part} threw: ${err && err.message}`);
-    }
-    walked = `${walked}.${part}`;
-  }
-  return current;
-}
-
 function stringParam(params, key) {
   const value = params[key];
   if (typeof value !== 'string') {
@@ -635,6 +654,19 @@ function timeoutParam(params, fallback) {
     throw new RpcError('bad_params', `timeoutMs must be a number from 0 to ${MAX_TIMEOUT_MS}`);
   }
   return value;
+}
+
+function isToken(value) {
+  return typeof value === 'string' && value.length >= MIN_TOKEN_LENGTH && value.length <= MAX_TOKEN_LENGTH;
+}
+
+/** Whether two strings are equal, looking at every character of `a` whatever differs. */
+function sameText(a, b) {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i += 1) {
+    diff |= a.charCodeAt(i) ^ b.charCodeAt(i % b.length);
+  }
+  return diff === 0;
 }
 
 function isPlainObject(value) {

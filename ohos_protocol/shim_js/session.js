@@ -15,8 +15,9 @@ export class RpcError extends Error {
 }
 
 export class Session {
-  constructor(id, now) {
+  constructor(id, now, token) {
     this.id = id;
+    this.token = token;
     this.now = now;
     this.closed = false;
     this.connections = new Set();

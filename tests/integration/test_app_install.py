@@ -44,6 +44,7 @@ KEY = "emu-0001"
 BUNDLE = "com.ohoshil.test"
 NORMAL_PERMISSIONS = ["ohos.permission.GET_NETWORK_INFO", "ohos.permission.INTERNET"]
 SHIM_PORT = 18630
+TOKEN = "install-test-token-0123456789"
 TMP = "/data/local/tmp"
 ALREADY_EXIST = "error: failed to install bundle. code:9568276 error: install already exist."
 GRANT_FAILED = (
@@ -81,7 +82,9 @@ def open_shim(transport: Transport, port: int, timeout: float = 20.0) -> ShimCli
     """A shim session on ``port``, retried until the ability that serves it answers."""
     deadline = time.monotonic() + timeout
     while True:
-        client = ShimClient(lambda: transport.open_stream(port), device=KEY, transport=transport.name)
+        client = ShimClient(
+            lambda: transport.open_stream(port), token=TOKEN, device=KEY, transport=transport.name
+        )
         try:
             return client.open()
         except InfrastructureError:
@@ -116,7 +119,9 @@ def test_install_start_and_uninstall_over_hdc(
     assert f"\t{BUNDLE}\n" in transport.run("bm dump -a").output
     assert transport.run(f"ls -a {TMP}").output == ""  # the upload was removed after bm ran
 
-    started = transport.run(f"aa start -a EntryAbility -b {BUNDLE} --pi port {SHIM_PORT}").check()
+    started = transport.run(
+        f"aa start -a EntryAbility -b {BUNDLE} --pi port {SHIM_PORT} --ps token {TOKEN}"
+    ).check()
     assert started.output == "start ability successfully.\n"
     client = open_shim(transport, SHIM_PORT)
     try:
@@ -192,7 +197,7 @@ def test_replacing_a_running_bundle_stops_its_ability(
     transport: HdcTransport, device: EmulatedDevice, make_hap: Callable[..., Path]
 ) -> None:
     transport.install(make_hap())
-    transport.run(f"aa start -a EntryAbility -b {BUNDLE} --pi port {SHIM_PORT}").check()
+    transport.run(f"aa start -a EntryAbility -b {BUNDLE} --pi port {SHIM_PORT} --ps token {TOKEN}").check()
     open_shim(transport, SHIM_PORT).close()
     [running] = device.apps.running()
     transport.install(make_hap())

@@ -27,6 +27,7 @@ from ohos_emulator.fronts.serial import SerialConsole
 
 LOGIN = ("root", "s3cret")
 SHIM_PORT = 18620
+TOKEN = "serial-test-token-0123456789"
 PRINTK = re.compile(r"\[ *\d+\.\d{6}\] ")
 ARMORED_401 = re.compile(rb'"code":401[^\n]*\t[0-9a-f]{8}\n')
 ENDPOINTS = ["pty", "socket"]
@@ -347,13 +348,17 @@ def test_pull_of_a_missing_file(transport: SerialTransport, tmp_path: Path) -> N
 
 def shim_client(transport: SerialTransport) -> ShimClient:
     return ShimClient(
-        lambda: transport.open_stream(SHIM_PORT), armor=True, device="emu-serial", transport="serial"
+        lambda: transport.open_stream(SHIM_PORT),
+        token=TOKEN,
+        armor=True,
+        device="emu-serial",
+        transport="serial",
     )
 
 
 def start_shim(transport: SerialTransport, device: EmulatedDevice) -> None:
     assert (
-        transport.run("aa start -a EntryAbility -b com.ohoshil.shim").output
+        transport.run(f"aa start -a EntryAbility -b com.ohoshil.shim --ps token {TOKEN}").output
         == "start ability successfully.\n"
     )
     listening = wait_for(lambda: SHIM_PORT in {b.device_port for b in device.ports.bindings()}, timeout=20)

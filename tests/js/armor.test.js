@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { armorLine, crc32Utf8, utf8Length } from '../../ohos_protocol/shim_js/armor.js';
 import { LineBuffer, LineTooLong } from '../../ohos_protocol/shim_js/lines.js';
-import { TestConnection, connectWithThing, makeCore } from './fixtures/core-harness.js';
+import { TOKEN, TestConnection, connectWithThing, makeCore } from './fixtures/core-harness.js';
 
 /** Bit-by-bit CRC-32 over real UTF-8 bytes: an independent check of the table version. */
 function referenceCrc(text) {
@@ -47,7 +47,7 @@ describe('armor', () => {
   it('armors every line of a connection that asked for it, from the handshake reply on', async () => {
     const core = makeCore();
     const conn = new TestConnection(core);
-    conn.send({ cmd: 'initiate', protocol: 1, armor: true });
+    conn.send({ cmd: 'initiate', protocol: 2, token: TOKEN, armor: true });
     const hello = unarmor(await conn.nextRaw());
     assert.equal(hello.status, true);
     conn.send({ id: 1, method: 'ping' });

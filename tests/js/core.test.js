@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { MAX_SESSIONS } from '../../ohos_protocol/shim_js/core.js';
-import { MODULE, TestConnection, connectWithThing, makeCore } from './fixtures/core-harness.js';
+import { MODULE, TOKEN, TestConnection, connectWithThing, makeCore } from './fixtures/core-harness.js';
 
 const invoke = (conn, member, args = [], extra = {}) =>
   conn.result('object.invoke', { handle: conn.handle, member, args, ...extra });
@@ -14,7 +14,7 @@ describe('handshake', () => {
     assert.deepEqual(reply, {
       status: true,
       session: 's1',
-      protocol: { major: 1, minor: 0 },
+      protocol: { major: 2, minor: 0 },
       apiLevel: 10,
       platform: 'node-test',
       bundle: 'com.ohoshil.test',
@@ -24,16 +24,16 @@ describe('handshake', () => {
 
   it('refuses another protocol major and closes', async () => {
     const conn = new TestConnection(makeCore());
-    const reply = await conn.handshake({ protocol: 2 });
+    const reply = await conn.handshake({ protocol: 1 });
     assert.equal(reply.status, false);
-    assert.match(reply.error, /unsupported protocol 2/);
+    assert.match(reply.error, /unsupported protocol 1: this shim speaks 2/);
     assert.equal(conn.closed, true);
   });
 
   it('refuses continue of an unknown session and a handshake that is not JSON', async () => {
     const core = makeCore();
     const conn = new TestConnection(core);
-    conn.send({ cmd: 'continue', session: 's9', protocol: 1 });
+    conn.send({ cmd: 'continue', session: 's9', protocol: 2, token: TOKEN });
     assert.deepEqual(JSON.parse(await conn.nextRaw()), { status: false, error: 'no such session: s9' });
     const other = new TestConnection(core);
     other.sendLine('GET / HTTP/1.1');

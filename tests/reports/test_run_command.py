@@ -93,7 +93,7 @@ def test_an_unreachable_shim_is_an_infrastructure_error_with_exit_2(tmp_path: Pa
     run = ohos_hil("run", *options, home=tmp_path, env=_no_node_env(tmp_path))
     assert run.exit_status == 2, run.stdout + run.stderr
     assert "Infrastructure errors (1)" in run.stdout
-    assert "aa start -a EntryAbility -b com.ohoshil.shim` exited 1" in run.stdout
+    assert "aa start -a EntryAbility -b com.ohoshil.shim --ps token <redacted>` exited 1" in run.stdout
     assert "Verdict  INCOMPLETE: infrastructure errors (exit 2)" in run.stdout
     assert not run.paths.report.exists()
     assert run.paths.junit.exists()

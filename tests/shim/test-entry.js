@@ -1,5 +1,5 @@
 // Test-only entry: serves the real shim core with tests/shim/test-modules.js on 127.0.0.1:<free port>
-// and prints `PORT <n>`. Exits when stdin closes (so it never outlives the test that started it).
+// for the launch token given as the first argument, and prints `PORT <n>`. Exits when stdin closes (so it never outlives the test that started it).
 
 import { ShimCore } from '../../ohos_protocol/shim_js/core.js';
 import { epochMs, serveCore } from '../../ohos_protocol/shim_js/tcp-server.js';
@@ -16,6 +16,7 @@ const core = new ShimCore({
   now: epochMs,
   log: (text) => process.stderr.write(`${text}\n`),
 });
+core.authorize(process.argv[2]);
 const server = await serveCore(core);
 process.stdout.write(`PORT ${server.address().port}\n`);
 process.stdin.resume();

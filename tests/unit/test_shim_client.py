@@ -33,6 +33,7 @@ from harness.transport.base import Stream
 
 REPO = Path(__file__).resolve().parents[2]
 TEST_ENTRY = REPO / "tests" / "shim" / "test-entry.js"
+TOKEN = "client-test-token-0123456789"
 MODULE = "@test.outcomes"
 
 
@@ -59,7 +60,7 @@ def shim_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     log = tmp_path_factory.mktemp("shim") / "stderr.log"
     with log.open("wb") as stderr:
         proc = subprocess.Popen(
-            ["node", str(TEST_ENTRY)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr
+            ["node", str(TEST_ENTRY), TOKEN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr
         )
     try:
         match = re.fullmatch(r"PORT (\d+)", read_line(proc, timeout=15))
@@ -98,7 +99,14 @@ class Connector:
 
 def make_client(port: int, **options: Any) -> tuple[ShimClient, Connector]:
     connector = Connector(port, options.pop("wrap", None))
-    options = {"rpc_timeout": 5.0, "call_timeout": 2.0, "event_timeout": 1.0, "device": "t1", **options}
+    options = {
+        "token": TOKEN,
+        "rpc_timeout": 5.0,
+        "call_timeout": 2.0,
+        "event_timeout": 1.0,
+        "device": "t1",
+        **options,
+    }
     return ShimClient(connector, **options), connector
 
 
@@ -122,7 +130,7 @@ def test_handshake_reports_the_shim(client: ShimClient) -> None:
     assert client.session is not None and client.session.startswith("s")
     assert client.info["platform"] == "node-test"
     assert client.info["apiLevel"] == 10
-    assert client.info["protocol"] == {"major": 1, "minor": 0}
+    assert client.info["protocol"] == {"major": 2, "minor": 0}
     assert MODULE in client.help()["modules"]
 
 
@@ -308,17 +316,37 @@ def test_close_is_idempotent_and_ends_the_session(shim_port: int) -> None:
         shim.ping()
     connector.close()
     with socket.create_connection(("127.0.0.1", shim_port), timeout=5) as sock:
-        sock.sendall(json.dumps({"cmd": "continue", "session": session, "protocol": 1}).encode() + b"\n")
+        hello = {"cmd": "continue", "session": session, "protocol": 2, "token": TOKEN}
+        sock.sendall(json.dumps(hello).encode() + b"\n")
         reply = json.loads(sock.makefile("rb").readline())
     assert reply == {"status": False, "error": f"no such session: {session}"}
 
 
 def test_the_shim_refuses_another_protocol_major(shim_port: int) -> None:
     with socket.create_connection(("127.0.0.1", shim_port), timeout=5) as sock:
-        sock.sendall(b'{"cmd": "initiate", "protocol": 2}\n')
+        sock.sendall(json.dumps({"cmd": "initiate", "protocol": 1, "token": TOKEN}).encode() + b"\n")
         reply = json.loads(sock.makefile("rb").readline())
     assert reply["status"] is False
-    assert "unsupported protocol 2" in reply["error"]
+    assert "unsupported protocol 1" in reply["error"]
+
+
+@pytest.mark.parametrize("token", ["", "wrong-token-0123456789abcdef", TOKEN[:-1]])
+def test_a_client_without_the_launch_token_is_refused_and_closed(shim_port: int, token: str) -> None:
+    shim, connector = make_client(shim_port, token=token, trace=Trace())
+    with pytest.raises(ShimError, match="wrong or missing token"):
+        shim.open()
+    connector.close()
+    with socket.create_connection(("127.0.0.1", shim_port), timeout=5) as sock:
+        sock.sendall(json.dumps({"cmd": "initiate", "protocol": 2, "token": token}).encode() + b"\n")
+        lines = sock.makefile("rb")
+        assert json.loads(lines.readline())["status"] is False
+        assert lines.read() == b""  # and the shim closed the connection
+
+
+def test_the_token_is_redacted_in_the_trace(client: ShimClient) -> None:
+    [handshake] = [r for r in client.trace.records if r.title == "handshake initiate"]
+    assert handshake.details["token"] == "<redacted>"
+    assert TOKEN not in json.dumps([r.as_dict() for r in client.trace.records], default=str)
 
 
 # ---- raw servers that do not speak the protocol ----
@@ -374,14 +402,14 @@ def read_request(conn: socket.socket) -> dict[str, Any]:
     return json.loads(conn.makefile("rb").readline())
 
 
-def hello_reply(major: int = 1) -> bytes:
+def hello_reply(major: int = 2) -> bytes:
     return (
         json.dumps({"status": True, "session": "s1", "protocol": {"major": major, "minor": 0}}) + "\n"
     ).encode()
 
 
 def test_the_host_refuses_a_shim_of_another_major(raw_server: StartServer) -> None:
-    server = raw_server(lambda conn: (read_request(conn), conn.sendall(hello_reply(major=2))))
+    server = raw_server(lambda conn: (read_request(conn), conn.sendall(hello_reply(major=1))))
     shim, connector = make_client(server.port)
     with pytest.raises(ShimError, match="protocol"):
         shim.open()

@@ -21,6 +21,7 @@ from ohos_emulator.apps import SHIM_ENTRY as NODE_ENTRY
 
 KNOBS = json.loads((Path(__file__).resolve().parents[1] / "js" / "fixtures" / "napi-knobs.json").read_text())
 BUNDLE = "com.ohoshil.shim"
+TOKEN = "entry-test-token-0123456789"
 
 
 class ScriptedServices:
@@ -35,7 +36,8 @@ class ScriptedServices:
         answers: dict[str, dict[str, Any]] | None = None,
         want_parameters: dict[str, Any] | None = None,
     ) -> None:
-        self.want_parameters = {"port": 18620} if want_parameters is None else want_parameters
+        default = {"port": 18620, "token": TOKEN}
+        self.want_parameters = default if want_parameters is None else want_parameters
         self.call_sock = call_sock
         self.event_sock = event_sock
         self.listen_errno = listen_errno
@@ -132,7 +134,9 @@ def serving(services: ScriptedServices) -> ShimClient:
     def connect() -> socket.socket:
         return socket.create_connection(("127.0.0.1", port), timeout=5)
 
-    return ShimClient(connect, rpc_timeout=5, call_timeout=2, event_timeout=2, device="emu-0001").open()
+    return ShimClient(
+        connect, token=TOKEN, rpc_timeout=5, call_timeout=2, event_timeout=2, device="emu-0001"
+    ).open()
 
 
 def test_entry_serves_the_emulated_modules_over_the_ipc() -> None:

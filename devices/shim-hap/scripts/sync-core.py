@@ -27,7 +27,7 @@ from ohos_protocol.shim import JS_CORE_DIR as JS_DIR  # noqa: E402
 
 # core.js and every file it imports, transitively; never the Node-only entry files.
 # tests/unit/test_shim_hap.py fails when this list and core.js's imports disagree.
-CORE_FILES = ("core.js", "codec.js", "armor.js", "lines.js", "session.js")
+CORE_FILES = ("core.js", "codec.js", "armor.js", "lines.js", "session.js", "surface.js")
 SHIM_SOURCES = Path("entry") / "src" / "main" / "ets" / "shim"
 HAP_INFO = "hapInfo.ts"
 _BUNDLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+")

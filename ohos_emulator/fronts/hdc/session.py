@@ -16,6 +16,7 @@ from ohos_emulator.fronts.hdc.channel import Channel
 from ohos_emulator.fronts.hdc.context import ServerContext
 from ohos_emulator.fronts.hdc.forwards import FORWARD_PREFIXES, tcp_port
 from ohos_protocol import hdc_wire as wire
+from ohos_protocol.shim import redact
 
 KEEP, CLOSE = True, False
 
@@ -59,7 +60,7 @@ def _serve(ctx: ServerContext, channel: Channel) -> None:
             return
         line = frame.decode("utf-8", errors="replace")
         line = line[:-1] if line.endswith("\0") else line
-        log.debug("hdc %s [%s]: %r", channel.name, key, line)
+        log.debug("hdc %s [%s]: %r", channel.name, key, redact(line))
         if line == "alive":
             keep_alive = True
             continue

@@ -11,6 +11,7 @@ from ohos_emulator.fronts.hdc.channel import OUTPUT_CHUNK, Channel
 from ohos_emulator.fronts.hdc.context import ServerContext
 from ohos_emulator.fronts.resources import wake
 from ohos_emulator.terminal import Terminal
+from ohos_protocol.shim import redact
 
 OUTPUT_LINGER = 0.01
 JOIN_SECONDS = 5.0
@@ -106,9 +107,9 @@ def run_command(ctx: ServerContext, channel: Channel, device: EmulatedDevice, co
         finally:
             _wind_down(channel, pump, sender, watcher)
     if cancelled:
-        log.info("hdc %s: `%s` cancelled (client went away or server closing)", channel.name, command)
+        log.info("hdc %s: `%s` cancelled (client went away or server closing)", channel.name, redact(command))
     else:
-        log.debug("hdc %s: `%s` exited %d", channel.name, command, status)
+        log.debug("hdc %s: `%s` exited %d", channel.name, redact(command), status)
 
 
 def _wind_down(

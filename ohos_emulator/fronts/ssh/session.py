@@ -24,6 +24,7 @@ import paramiko
 from ohos_emulator.device import EmulatedDevice
 from ohos_emulator.fronts.resources import Resources
 from ohos_emulator.terminal import Terminal
+from ohos_protocol.shim import redact
 
 RECV_SIZE = 65536
 
@@ -90,11 +91,13 @@ def run_exec(
                 cancel,
             )
         except Exception:
-            log.exception("ssh %s: `%s` failed inside the emulator", device.serial, command)
+            log.exception("ssh %s: `%s` failed inside the emulator", device.serial, redact(command))
             with contextlib.suppress(OSError):
                 channel.sendall_stderr(b"sh: internal error\n")
     if cancel.is_set():
-        log.info("ssh %s: `%s` cancelled (client went away or server closing)", device.serial, command)
+        log.info(
+            "ssh %s: `%s` cancelled (client went away or server closing)", device.serial, redact(command)
+        )
     finish(channel, status, reply_barrier if eof_before_request or not _client_done(channel) else None)
 
 

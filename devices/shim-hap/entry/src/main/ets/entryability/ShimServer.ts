@@ -25,6 +25,7 @@ interface CoreConnection {
 /** The part of ShimCore an entry uses (docs/shim-protocol.md, "Device entries"). */
 interface Core {
   connection(sendLine: (line: string) => void, close: () => void): CoreConnection;
+  authorize(token: string): void;
 }
 
 /** The @ohos modules the suites and the controls use; a module the image lacks is left out. */
@@ -52,6 +53,7 @@ export async function serveShim(
   bundle: string,
   apiLevel: number,
   shimVersion: string,
+  token: string,
   log: (text: string) => void,
 ): Promise<ShimServer> {
   const modules = ohosModules();
@@ -65,6 +67,8 @@ export async function serveShim(
     now: () => Date.now(),
     log,
   });
+  // The launch's token (`aa start ... --ps token VALUE`): no connection is served without it.
+  core.authorize(token);
   const listener = socket.constructTCPSocketServerInstance();
   const server = new ShimServer(listener, core, log);
   try {
@@ -82,7 +86,7 @@ export class ShimServer {
 
   constructor(
     private readonly listener: socket.TCPSocketServer,
-    core: Core,
+    private readonly core: Core,
     log: (text: string) => void,
   ) {
     listener.on('connect', (client: socket.TCPSocketConnection) => {
@@ -92,6 +96,11 @@ export class ShimServer {
   }
 
   /** Stop accepting and close every connection (the API 10 TCPSocketServer has no close()). */
+  /** Accept the token of a new want to the running ability (`aa start` again), as the first one. */
+  authorize(token: string): void {
+    this.core.authorize(token);
+  }
+
   stop(): void {
     this.listener.off('connect');
     for (const link of [...this.links]) {
