@@ -36,7 +36,6 @@ def test_api_10_methods_are_present_from_api_level_10_on(cloudsync, device, spec
     missing = [
         name
         for name in spec.methods
-        if not name.endswith(".constructor")
-        and js_typeof(cloudsync.module_value(name)) != "function"
+        if not name.endswith(".constructor") and js_typeof(cloudsync.module_value(name)) != "function"
     ]
     assert not missing, f"API level {level} device lacks methods of API {spec.api_version}: {missing}"
