@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -41,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="socket:// port of the first device's serial console (the i-th gets PORT+i); 0: free ports",
+    )
+    serve.add_argument(
+        "--serial-login",
+        metavar="USER[:PASSWORD_ENV]",
+        help="the serial consoles ask `login:` / `Password:` as real images do; the password is the "
+        "value of the environment variable PASSWORD_ENV (empty without one)",
     )
     serve.add_argument(
         "--state-dir", type=Path, help="where device state lives (default: a new temporary dir)"
@@ -114,6 +121,20 @@ def serve_command(args: argparse.Namespace) -> int:
         return _serve(args, Path(temporary))
 
 
+def serial_login(option: str | None) -> tuple[str, str] | None:
+    """(user, password) from ``USER[:PASSWORD_ENV]``; a named variable that is not set is an error."""
+    if option is None:
+        return None
+    user, _, variable = option.partition(":")
+    if not user:
+        raise ConfigError(f"--serial-login {option!r}: no user name")
+    if not variable:
+        return user, ""
+    if variable not in os.environ:
+        raise ConfigError(f"--serial-login: the environment variable {variable} (the password) is not set")
+    return user, os.environ[variable]
+
+
 def _serve(args: argparse.Namespace, state_dir: Path) -> int:
     config = FarmConfig(
         devices=args.devices,
@@ -124,6 +145,7 @@ def _serve(args: argparse.Namespace, state_dir: Path) -> int:
         seeded_deviation=args.seed_deviation,
         ssh_port=args.ssh_port,
         serial_port=args.serial_port,
+        serial_login=serial_login(args.serial_login),
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

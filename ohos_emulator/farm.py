@@ -46,6 +46,7 @@ class FarmConfig:
     seeded_deviation: str | None = None
     ssh_port: int = 0
     serial_port: int = 0
+    serial_login: tuple[str, str] | None = None  # (user, password) the consoles ask for; None: a shell
 
 
 @dataclass
@@ -85,7 +86,9 @@ class EmulatorFarm:
                 host_key=keys.host_key,
                 authorized_keys=keys.client_public_key,
             )
-            console = SerialConsole(device, seed=index, socket_port=_port(config.serial_port, index))
+            console = SerialConsole(
+                device, login=config.serial_login, seed=index, socket_port=_port(config.serial_port, index)
+            )
             self.fronts.append(DeviceFronts(device, ssh, keys, console))
         self.devices = [front.device for front in self.fronts]
         self.hdc = HdcServer({device.serial: device for device in self.devices}, HOST, config.hdc_port)

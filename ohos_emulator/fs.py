@@ -190,6 +190,18 @@ class DeviceFilesystem:
             path.unlink()
         self._shrink(freed)
 
+    def set_attributes(
+        self, device_path: str, *, mode: int | None = None, times: tuple[float, float] | None = None
+    ) -> None:
+        """Change a file's permission bits and/or its (atime, mtime), as chmod and touch -d do."""
+        path = self.host_path(device_path)
+        if not path.exists():
+            raise DeviceFsError(errno.ENOENT, device_path)
+        if mode is not None:
+            path.chmod(mode & 0o7777)
+        if times is not None:
+            os.utime(path, times)
+
     def rename(self, source: str, target: str) -> None:
         src = self.host_path(source)
         if not src.exists():
@@ -219,6 +231,10 @@ class QuotaWriter:
         self.written += granted
         if granted < len(data):
             raise DeviceFsError(errno.ENOSPC, self._device_path)
+
+    def flush(self) -> None:
+        """Hand buffered bytes to the file now (a later change of its times then sticks)."""
+        self._handle.flush()
 
     def close(self) -> None:
         self._handle.close()

@@ -1,5 +1,9 @@
 """The shim HAP project's build variants (devices/shim-hap/variants.json5).
 
+The project lives in devices/shim-hap; ``ohos_protocol/shim_hap`` links to it, and the files the
+code reads (variants, manifests, signing profiles) ship there in the wheel, so :data:`HAP_DIR` is
+found through importlib.resources in a source tree and in an installed package alike.
+
 One file says which shim bundles exist, their device ports and what sets them apart; the harness
 reads it to start a variant, and the emulated device reads it (with the manifests) to install them.
 """
@@ -7,12 +11,13 @@ reads it to start a variant, and the emulated device reads it (with the manifest
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from ohos_protocol import json5file
 from ohos_protocol.errors import ConfigError
 
-HAP_DIR = Path(__file__).resolve().parents[1] / "devices" / "shim-hap"
+HAP_DIR = Path(str(files("ohos_protocol") / "shim_hap"))
 ENTRY_ABILITY = "EntryAbility"
 
 

@@ -14,12 +14,13 @@ from ohos_protocol.processes import stop_process
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "devices" / "emulator.yaml"
 SERVE = ["--devices", "2", "--hdc-port", "18710", "--ssh-port", "18722", "--serial-port", "18730"]
+SERVE += ["--serial-login", "root:OHOS_HIL_SERIAL_PASSWORD"]  # as devices/emulator.yaml says
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory):
     state = tmp_path_factory.mktemp("emulator-state")
-    env = {**os.environ, "OHOS_HIL_EMULATOR_STATE": str(state)}
+    env = {**os.environ, "OHOS_HIL_EMULATOR_STATE": str(state), "OHOS_HIL_SERIAL_PASSWORD": "openharmony"}
     command = [
         sys.executable,
         "-m",

@@ -1,25 +1,49 @@
 """The `sftp` subsystem over the device file system (through the `/data` quota, device paths only).
 
 Supported: open for reading, open for writing (sequential writes from the start, after truncation,
-or at the end of an existing file / in append mode), stat/lstat/fstat, listdir, remove, rename
-(fails if the target exists, as SFTP v3 says), posix-rename (replaces the target), mkdir, rmdir,
-realpath. Errors carry the device's message ("/data/x: No space left on device") as the status
+or at the end of an existing file / in append mode), stat/lstat/fstat, setstat/fsetstat (mode and
+times; a size or owner change is refused), listdir, remove, rename (fails if the target exists, as
+SFTP v3 says), posix-rename (replaces the target), mkdir, rmdir, realpath, and OpenSSH's
+``statvfs@openssh.com``/``fstatvfs@openssh.com`` (``sftp df``: the `/data` partition and its quota).
+The channel ends with exit status 0, as OpenSSH's sftp-server does (``scp`` checks it).
+Errors carry the device's message ("/data/x: No space left on device") as the status
 text, since SFTP v3 has no code for most of them. A write that hits the quota writes what fits and
 fails; the client is expected to upload under a temporary name and rename (the harness does).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from collections.abc import Iterator
 
 import paramiko
-from paramiko.sftp import SFTP_OK, SFTP_OP_UNSUPPORTED
+from paramiko.message import Message
+from paramiko.sftp import (
+    CMD_EXTENDED,
+    CMD_EXTENDED_REPLY,
+    CMD_INIT,
+    CMD_VERSION,
+    SFTP_OK,
+    SFTP_OP_UNSUPPORTED,
+    SFTPError,
+)
 
-from ohos_emulator.fs import DeviceFilesystem, DeviceFsError, QuotaWriter
+from ohos_emulator.fs import SYSTEM_CAPACITY, SYSTEM_USED, DeviceFilesystem, DeviceFsError, QuotaWriter
 
 READ_CHUNK = 65536
+SFTP_VERSION = 3
+BLOCK_SIZE = 4096
+NAME_MAX = 255
+ST_NOSUID = 2  # the f_flag bit OpenSSH's statvfs reply carries for a nosuid mount (/data is one)
+# Extensions announced in SSH_FXP_VERSION (name, version), as OpenSSH's sftp-server names them.
+EXTENSIONS = (
+    ("posix-rename@openssh.com", "1"),
+    ("statvfs@openssh.com", "2"),
+    ("fstatvfs@openssh.com", "2"),
+    ("check-file", "md5,sha1"),
+)
 
 
 class DeviceSftpServer(paramiko.SFTPServer):
@@ -34,6 +58,58 @@ class DeviceSftpServer(paramiko.SFTPServer):
     def _send_status(self, request_number: int, code: int, desc: str | None = None) -> None:
         code, desc = self.server.status(code, desc)
         super()._send_status(request_number, code, desc)
+
+    def _send_server_version(self) -> int:
+        """Answer SSH_FXP_INIT with version 3 and the extensions this server implements.
+
+        paramiko's own answer announces only ``check-file``: OpenSSH's client then refuses
+        ``df`` ("Server does not support the statvfs@openssh.com extension").
+        """
+        kind, data = self._read_packet()
+        if kind != CMD_INIT:
+            raise SFTPError("Incompatible sftp protocol")
+        reply = Message()
+        reply.add_int(SFTP_VERSION)
+        for name, version in EXTENSIONS:
+            reply.add_string(name)
+            reply.add_string(version)
+        self._send_packet(CMD_VERSION, reply)
+        return int.from_bytes(data[:4], "big")
+
+    def _process(self, kind: int, request_number: int, msg: Message) -> None:
+        if kind == CMD_EXTENDED:
+            start = msg.packet.tell()
+            tag = msg.get_text()
+            if tag in ("statvfs@openssh.com", "fstatvfs@openssh.com"):
+                self._statvfs(request_number, tag, msg)
+                return
+            msg.packet.seek(start)
+        super()._process(kind, request_number, msg)
+
+    def _statvfs(self, request_number: int, tag: str, msg: Message) -> None:
+        """The reply of OpenSSH's statvfs extensions: eleven uint64 fields, as statvfs(3) has them."""
+        if tag == "statvfs@openssh.com":
+            path = self.server.canonicalize(msg.get_text())
+        else:
+            handle = self.file_table.get(msg.get_binary())
+            if handle is None:
+                self._send_status(request_number, paramiko.sftp.SFTP_BAD_MESSAGE, "Invalid handle")
+                return
+            path = handle.device_path
+        capacity, used, flags = self.server.partition(path)
+        blocks, free = capacity // BLOCK_SIZE, (capacity - used) // BLOCK_SIZE
+        fields = (BLOCK_SIZE, BLOCK_SIZE, blocks, free, free, blocks, free, free, 0, flags, NAME_MAX)
+        reply = Message()
+        reply.add_int(request_number)
+        for field in fields:
+            reply.add_int64(field)
+        self._send_packet(CMD_EXTENDED_REPLY, reply)
+
+    def finish_subsystem(self) -> None:
+        """End the session with exit status 0 (OpenSSH's scp and sftp read it), then close."""
+        with contextlib.suppress(EOFError, OSError, paramiko.SSHException):  # the client is gone
+            self.sock.send_exit_status(0)
+        super().finish_subsystem()
 
 
 class DeviceSftp(paramiko.SFTPServerInterface):
@@ -63,6 +139,34 @@ class DeviceSftp(paramiko.SFTPServerInterface):
 
     def _path(self, path: str) -> str:
         return self.fs.normalize(path)
+
+    def partition(self, device_path: str) -> tuple[int, int, int]:
+        """(capacity, used, statvfs flags) of the partition that holds ``device_path``."""
+        if device_path.startswith(("/data", "/storage")):
+            usage = self.fs.usage()
+            return usage.capacity, min(usage.used, usage.capacity), ST_NOSUID
+        return SYSTEM_CAPACITY, SYSTEM_USED, 0
+
+    def change_attributes(self, path: str, attr: paramiko.SFTPAttributes) -> int:
+        """setstat/fsetstat: the mode and the times of ``path``; a size or owner change is refused."""
+        try:
+            current = self.fs.stat(path)
+            if attr._flags & attr.FLAG_SIZE and attr.st_size != current.st_size:
+                return self.unsupported(f"{path}: the device does not change a file's size by setstat")
+            if attr._flags & attr.FLAG_UIDGID and (attr.st_uid, attr.st_gid) != (
+                current.st_uid,
+                current.st_gid,
+            ):
+                return self.unsupported(f"{path}: the device does not change a file's owner by setstat")
+            mode = attr.st_mode if attr._flags & attr.FLAG_PERMISSIONS else None
+            times = (attr.st_atime, attr.st_mtime) if attr._flags & attr.FLAG_AMTIME else None
+            self.fs.set_attributes(path, mode=mode, times=times)
+        except DeviceFsError as exc:
+            return self.fail(exc)
+        return SFTP_OK
+
+    def chattr(self, path: str, attr: paramiko.SFTPAttributes) -> int:
+        return self.change_attributes(self._path(path), attr)
 
     def attributes(self, path: str, name: str | None = None) -> paramiko.SFTPAttributes | int:
         """The attributes of a device path, or the SFTP status of why there are none."""
@@ -160,6 +264,7 @@ class ReadHandle(paramiko.SFTPHandle):
         super().__init__()
         self._session = session
         self._path = path
+        self.device_path = path
         self._buffer = b""
         self._position = 0
         self._chunks = self._start()
@@ -198,6 +303,9 @@ class ReadHandle(paramiko.SFTPHandle):
     def stat(self) -> paramiko.SFTPAttributes | int:
         return self._session.attributes(self._path)
 
+    def chattr(self, attr: paramiko.SFTPAttributes) -> int:
+        return self._session.change_attributes(self._path, attr)
+
     def close(self) -> None:
         self._close_chunks()
 
@@ -217,6 +325,7 @@ class WriteHandle(paramiko.SFTPHandle):
         super().__init__()
         self._session = session
         self._path = path
+        self.device_path = path
         self._writer = writer
         self._position = position
         self._failure: DeviceFsError | None = None
@@ -240,6 +349,10 @@ class WriteHandle(paramiko.SFTPHandle):
 
     def stat(self) -> paramiko.SFTPAttributes | int:
         return self._session.attributes(self._path)
+
+    def chattr(self, attr: paramiko.SFTPAttributes) -> int:
+        self._writer.flush()  # OpenSSH sets the times before it closes: buffered bytes must not reset them
+        return self._session.change_attributes(self._path, attr)
 
     def close(self) -> None:
         self._writer.close()
