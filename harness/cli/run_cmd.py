@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness.child_pytest import follow
 from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
 from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
@@ -18,7 +19,6 @@ from harness.reports.outcomes import Verdict
 from harness.reports.paths import ReportPaths, add_path_options
 from harness.reports.publish import generate_report, versions, write_run_files
 from harness.reports.results_dir import clean_results
-from harness.reports.suite_run import run_suites
 from harness.reports.summary import EXIT_INFRASTRUCTURE, VERDICT_LINES, exit_status, summary_lines
 from harness.reports.verdict_log import RunVerdicts, TestRecord
 
@@ -50,9 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
     command = [
-        sys.executable, "-m", "pytest", str(SUITES), "-q", "--color=no", "-rfEsxX",
-        "--alluredir", str(paths.results), "--clean-alluredir",
-        f"--junitxml={paths.junit}", "--verdict-log", str(paths.verdicts),
+        str(SUITES), "-q", "--color=no", "-rfEsxX",
+        "--alluredir", str(paths.results), "--clean-alluredir", f"--junitxml={paths.junit}",
     ]  # fmt: skip
     for device in args.device:
         command += ["--device", device]
@@ -106,7 +105,7 @@ def _run_suites(args: argparse.Namespace, paths: ReportPaths) -> RunVerdicts:
         stale.unlink(missing_ok=True)
     print(f"ohos-hil run: {_relative(SUITES)} (pytest's log: {_relative(paths.pytest_log)})", flush=True)
     command = pytest_command(args, paths)
-    status, run = run_suites(command, Path.cwd(), paths.verdicts, paths.pytest_log, _print_progress)
+    status, run = follow(command, Path.cwd(), paths.verdicts, paths.pytest_log, _print_progress)
     if status == PYTEST_USAGE_ERROR:
         raise ConfigError(f"pytest refused the run:\n{_pytest_errors(paths.pytest_log)}")
     if status == PYTEST_NO_TESTS:
