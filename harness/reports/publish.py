@@ -14,6 +14,7 @@ from harness.reports.allure3 import Allure3
 from harness.reports.allure_meta import (
     CATEGORIES,
     environment,
+    resolutions,
     write_categories,
     write_environment,
     write_executor,
@@ -81,6 +82,7 @@ def generate_report(paths: ReportPaths, allure: Allure3) -> Path:
             "name": name,
             "historyPath": str(staged_history),
             "categories": CATEGORIES,
+            "resolutions": resolutions(scan.deviations, work / "known-issues.json"),
             "plugins": {"awesome": {"options": {"reportName": name, "groupBy": GROUP_BY}}},
         }
         allure.generate(paths.results, work / "report", config, work)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigError
-from harness.reports.allure_meta import EDITION_LABEL
+from harness.reports.allure_meta import DEVIATION_LABEL, EDITION_LABEL
 
 _ALLURE_FILE = re.compile(
     r"^(.+-(result|container|globals)\.json|.+-attachment(\.[\w.-]+)?"
@@ -40,6 +40,7 @@ class ResultsScan:
     results: int
     editions: tuple[str, ...]
     started_ms: int
+    deviations: tuple[str, ...] = ()  # the known deviations (waiver ids) the tests fall under
 
 
 def scan_results(path: Path) -> ResultsScan:
@@ -50,6 +51,7 @@ def scan_results(path: Path) -> ResultsScan:
     if not files:
         raise ConfigError(f"{path} holds no Allure results (*-result.json): run `ohos-hil run` first")
     editions: set[str] = set()
+    deviations: set[str] = set()
     starts = []
     for file in files:
         try:
@@ -60,6 +62,7 @@ def scan_results(path: Path) -> ResultsScan:
             raise ConfigError(f"{file}: not an Allure result (a JSON object was expected)")
         labels = [label for label in result.get("labels") or () if isinstance(label, dict)]
         editions.update(str(label.get("value")) for label in labels if label.get("name") == EDITION_LABEL)
+        deviations.update(str(label.get("value")) for label in labels if label.get("name") == DEVIATION_LABEL)
         if isinstance(result.get("start"), int):
             starts.append(result["start"])
     if not editions:
@@ -67,4 +70,4 @@ def scan_results(path: Path) -> ResultsScan:
             f"{path} holds {len(files)} Allure results, but none from ohos-hil (no test has a "
             f"{EDITION_LABEL!r} label); give --results the results folder of an ohos-hil run"
         )
-    return ResultsScan(len(files), tuple(sorted(editions)), min(starts, default=0))
+    return ResultsScan(len(files), tuple(sorted(editions)), min(starts, default=0), tuple(sorted(deviations)))

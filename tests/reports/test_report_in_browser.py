@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_runs import DEVIATING_TEST, PASSING_TEST, CliRun
+from cli_runs import DEVIATING_TITLE, PASSING_TITLE, CliRun
 
 from harness.reports.allure3 import PROJECT_ROOT
 from harness.reports.serve import serve_report
@@ -53,7 +53,7 @@ def _test_results(report: Path) -> dict[str, dict]:
 
 def test_the_report_shows_the_runs_tests_and_their_statuses(reported_run: CliRun, tmp_path: Path):
     report = reported_run.paths.report
-    deviating, passing = f"{DEVIATING_TEST}[emu-0001]", f"{PASSING_TEST}[emu-0001]"
+    deviating, passing = DEVIATING_TITLE, PASSING_TITLE
     results = _test_results(report)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     profile = tmp_path / "chromium-profile"
