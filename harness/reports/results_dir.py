@@ -16,10 +16,10 @@ _ALLURE_FILE = re.compile(
 )
 
 
-def clean_results(path: Path) -> None:
-    """Empty ``path`` for a new run, refusing if it holds anything an Allure writer did not put there."""
+def replaceable_entries(path: Path) -> list[Path]:
+    """What ``path`` holds, if only an Allure writer put it there; a ConfigError otherwise."""
     if not path.exists():
-        return
+        return []
     if not path.is_dir():
         raise ConfigError(f"results folder {path} is a file")
     entries = list(path.iterdir())
@@ -29,7 +29,12 @@ def clean_results(path: Path) -> None:
             f"refusing to clean {path}: it holds files that are not Allure results "
             f"({', '.join(strangers[:3])}); give --results an empty or new folder"
         )
-    for entry in entries:
+    return entries
+
+
+def clean_results(path: Path) -> None:
+    """Empty ``path`` for a new run, refusing if it holds anything an Allure writer did not put there."""
+    for entry in replaceable_entries(path):
         entry.unlink()
 
 
