@@ -19,7 +19,13 @@ from harness.reports.paths import ReportPaths, add_path_options, open_command
 from harness.reports.publish import generate_report, versions, write_run_files
 from harness.reports.staging import StagedRun
 from harness.reports.suite_run import run_suites
-from harness.reports.summary import EXIT_INFRASTRUCTURE, VERDICT_LINES, exit_status, summary_lines
+from harness.reports.summary import (
+    EXIT_INFRASTRUCTURE,
+    exit_status,
+    message_lines,
+    summary_lines,
+    verdict_line,
+)
 from harness.reports.verdict_log import RunVerdicts, TestRecord
 
 SUITES = PROJECT_ROOT / "suites"
@@ -72,8 +78,9 @@ def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
 
 def _print_progress(number: int, test: TestRecord) -> None:
     print(f"[{number:>3}] {test.verdict.value:<15} {test.nodeid}  {test.duration:.2f} s", flush=True)
-    if test.verdict in (Verdict.DEVIATION, Verdict.BROKEN) and test.message:
-        print(f"      {test.message.strip().splitlines()[0][:150]}", flush=True)
+    if test.verdict in (Verdict.DEVIATION, Verdict.BROKEN):
+        for line in message_lines(test):
+            print(line, flush=True)
 
 
 def _pytest_errors(log: Path) -> str:
@@ -159,5 +166,5 @@ def run_command(args: argparse.Namespace) -> int:
     print("\n".join(summary_lines(run, matrix)))
     print()
     _print_outputs(paths, index, suite_seconds, report_seconds)
-    print(f"Verdict  {VERDICT_LINES[code]} (exit {code})")
+    print(f"Verdict  {verdict_line(code, matrix)}")
     return code

@@ -30,15 +30,15 @@ from harness.reports.allure_meta import (
     KNOWN_PREFIX,
     REQUIREMENT_LABEL,
 )
+from harness.reports.outcomes import without_exception_class
 
-_EXCEPTION_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*: ")
 _XFAIL = re.compile(r"^XFAIL [^\n]*\n\n", re.S)
 _WAIVER_ID = re.compile(rf"^XFAIL {KNOWN_PREFIX} ([^\s:]+)")
 
 
 def _bare(message: str) -> str:
     """The exception's own words: without `XFAIL reason` and without the exception class."""
-    return _EXCEPTION_PREFIX.sub("", _XFAIL.sub("", message, count=1), count=1)
+    return without_exception_class(_XFAIL.sub("", message, count=1))
 
 
 def _labels(result: TestResult, name: str) -> list[str]:
