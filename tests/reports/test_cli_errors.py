@@ -8,19 +8,26 @@ from pathlib import Path
 import pytest
 from cli_runs import ohos_hil
 
-from harness.reports.allure3 import PROJECT_ROOT
 
 UNREACHABLE_PORT = "9"  # discard: nothing listens on 127.0.0.1:9 on a test machine
 
 
+DEAD_DEVICE = """
+  - id: {id}
+    transports:
+      hdc: {{server: "127.0.0.1:9", connect_key: {id}}}
+      ssh: {{host: 127.0.0.1, port: 9, user: root, key_file: no-state/id_ed25519}}
+      serial:
+        url: "socket://127.0.0.1:9"
+        login: {{user: root, password_env: OHOS_HIL_SERIAL_PASSWORD}}"""
+DEAD = "devices:" + "".join(DEAD_DEVICE.format(id=device) for device in ("emu-0001", "emu-0002")) + "\n"
+
+
 @pytest.fixture
 def dead_inventory(tmp_path: Path) -> Path:
-    """devices/emulator.yaml with its ports moved to where nothing listens, and no state folder."""
-    text = (PROJECT_ROOT / "devices" / "emulator.yaml").read_text()
-    for port in ("18710", "18722", "18723", "18730", "18731"):
-        text = text.replace(port, UNREACHABLE_PORT)
+    """Two devices whose every transport points where nothing listens (the discard port)."""
     inventory = tmp_path / "dead.yaml"
-    inventory.write_text(text)
+    inventory.write_text(DEAD)
     return inventory
 
 
@@ -40,7 +47,7 @@ def test_devices_says_one_line_per_unreachable_transport_and_exits_2(tmp_path: P
     ]
     hdc = rows[0]
     assert hdc.endswith(f"cannot connect to the hdc server 127.0.0.1:{UNREACHABLE_PORT} (connection refused)")
-    assert rows[2].endswith(f"is not set [{dead_inventory}:14]")  # the whole reason, not cut
+    assert rows[2].endswith(f"is not set [{dead_inventory}:2]")  # the whole reason, not cut
 
 
 def test_doctor_fails_each_unreachable_transport_and_exits_2(tmp_path: Path, dead_inventory: Path):
