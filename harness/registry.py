@@ -17,7 +17,7 @@ from harness.controls.journal import RestoreJournal
 from harness.device.device import Device
 from harness.embedded import EmbeddedEmulator
 from harness.emulator_program import check_options
-from harness.errors import ConfigError
+from harness.errors import ConfigError, DeviceHealthError
 from harness.inventory import DeviceEntry, Inventory, load_inventory
 from harness.trace import Trace
 from harness.transport.factory import open_transport
@@ -130,4 +130,4 @@ class DeviceRegistry:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
         if errors:
-            raise RuntimeError("closing devices failed: " + "; ".join(errors))
+            raise DeviceHealthError("closing devices failed: " + "; ".join(errors))
