@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness.cli.workers import add_workers_option, resolve_workers
 from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
 from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
@@ -45,6 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--device", action="append", default=[], metavar="ID", help="a device to run on (repeatable)"
     )
     add_device_options(run.add_argument)
+    add_workers_option(run)
     run.add_argument("--spec-edition", metavar="NAME", help="spec edition (name or YAML path)")
     run.add_argument("--waivers", metavar="NAME|FILE", help="known deviations to report as such")
     run.add_argument("-k", metavar="EXPR", dest="keyword", help="only tests matching EXPR (pytest -k)")
@@ -69,9 +71,12 @@ def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
         ("--waivers", args.waivers),
         ("--emulator-profile", args.emulator_profile),
         ("-k", args.keyword),
+        ("-n", str(args.workers) if args.workers else None),
     ):
         if value:
             command += [option, value]
+    if args.emulated_devices != 1:
+        command += ["--emulated-devices", str(args.emulated_devices)]
     extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
     return command + extra
 
@@ -147,6 +152,7 @@ def run_command(args: argparse.Namespace) -> int:
     paths = ReportPaths(args.results.resolve(), args.report.resolve())
     if not SUITES.is_dir():
         raise ConfigError(f"no suites folder at {SUITES}: `ohos-hil run` runs from an ohos-hil checkout")
+    args.workers = resolve_workers(args)
     allure = None if args.no_report else _allure()
     began = time.monotonic()
     run = _run_suites(args, paths)
