@@ -27,7 +27,7 @@ from harness.reports.summary import (
     summary_lines,
     verdict_line,
 )
-from harness.reports.verdict_log import RunVerdicts, TestRecord
+from harness.reports.verdict_log import RunVerdicts, TestRecord, read_verdicts
 
 SUITES = PROJECT_ROOT / "suites"
 PYTEST_USAGE_ERROR = 4
@@ -114,13 +114,18 @@ def _run_suites(args: argparse.Namespace, paths: ReportPaths) -> RunVerdicts:
     """The suites in a child pytest, with a line per finished test; usage problems are ConfigErrors.
 
     pytest writes into a fresh folder; the previous run's results and files are replaced only once
-    tests ran (harness/reports/staging.py).
+    tests ran, also when an interrupt stops the run after some (harness/reports/staging.py).
     """
     with StagedRun(paths) as staged:
         print(f"ohos-hil run: {_relative(SUITES)} (pytest's log: {_relative(paths.pytest_log)})", flush=True)
         command = pytest_command(args, staged.paths)
         log = staged.paths.pytest_log
-        status, run = run_suites(command, Path.cwd(), staged.paths.verdicts, log, _print_progress)
+        try:
+            status, run = run_suites(command, Path.cwd(), staged.paths.verdicts, log, _print_progress)
+        except KeyboardInterrupt:
+            if staged.paths.verdicts.is_file() and read_verdicts(staged.paths.verdicts).tests:
+                staged.promote()  # the tests that ended before the interrupt are the last run now
+            raise
         if status == PYTEST_USAGE_ERROR:
             raise ConfigError(f"pytest refused the run:\n{_pytest_errors(log)}")
         if status == PYTEST_NO_TESTS:

@@ -110,18 +110,31 @@ def _property(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n")
 
 
+METADATA_WIDTH = 28  # characters of a value that Allure 3's Metadata block shows before it cuts one
+
+
+def _listing(values: list[str]) -> str:
+    """The values joined, or how many there are when they would not fit in the Metadata block."""
+    joined = ", ".join(values)
+    return joined if len(joined) <= METADATA_WIDTH else f"{len(values)} (one line each below)"
+
+
 def environment(run: RunVerdicts, versions: dict[str, str]) -> dict[str, str]:
-    """The run's environment: edition, profile, devices with their API levels and transports, versions."""
+    """The run's environment, one short fact per key (Allure 3's Metadata block cuts long values):
+    edition, profile, devices with their OS, model, API level and transport, tool versions. The
+    edition's title is in the conformance matrix."""
     facts = [run.facts[device] for device in run.devices if device in run.facts]
     items = {
-        "spec_edition": f"{run.edition} ({run.edition_title})" if run.edition_title else run.edition,
+        "spec_edition": run.edition,
         "emulator_profile": run.profile,
-        "devices": ", ".join(run.devices),
+        "devices": _listing(list(run.devices)),
         "api_levels": ", ".join(sorted({str(f.api_level) for f in facts})),
         "transports": ", ".join(sorted({f.transport for f in facts})),
     }
     for fact in facts:
-        items[f"device.{fact.id}"] = f"{fact.os}, API {fact.api_level}, {fact.transport}, {fact.model}"
+        items[fact.id] = f"API {fact.api_level} over {fact.transport}"
+        items[f"{fact.id}.os"] = fact.os
+        items[f"{fact.id}.model"] = fact.model
     items.update(versions)
     return {key: value for key, value in items.items() if value}
 
@@ -143,8 +156,10 @@ def ci_build_url() -> str:
 
 
 def write_executor(results: Path, report_name: str) -> None:
-    build = report_name.removeprefix("ohos-hil · ")
-    executor = {"name": "ohos-hil", "type": "ohos-hil", "buildName": build, "reportName": report_name}
+    """executor.json: the build is the run's start (the report's name, shown in full in its header,
+    also has the editions)."""
+    build = report_name.rsplit(" · ", 1)[-1]
+    executor = {"name": "ohos-hil", "type": "ohos-hil", "buildName": build}
     if ci_build_url():
         executor["buildUrl"] = ci_build_url()
     (results / "executor.json").write_text(json.dumps(executor, indent=1), encoding="utf-8")

@@ -22,7 +22,7 @@ from harness.errors import (
 )
 from harness.plugin.allure_results import reword, tidy
 from harness.plugin.reporting import sentence_of
-from harness.reports.allure_meta import CATEGORIES, allure2_categories, resolutions
+from harness.reports.allure_meta import METADATA_WIDTH, CATEGORIES, allure2_categories, resolutions
 
 SHIM_START = re.compile(r"^shim: start com\.ohoshil\.shim, ready in \d+ ms after \d+ tr(y|ies)$")
 
@@ -162,3 +162,14 @@ def test_categories_group_by_requirement_deviation_and_kind():
     assert by_name["Infrastructure errors"]["groupBy"] == [{"label": "infrastructure"}]
     assert not any(category["groupByMessage"] for category in CATEGORIES)
     assert [c["name"] for c in allure2_categories()] == [c["name"] for c in CATEGORIES]
+
+
+def test_metadata_values_are_short_enough_to_be_shown_whole(reported_run: CliRun):
+    lines = (reported_run.paths.results / "environment.properties").read_text().splitlines()
+    environment = dict(line.split("=", 1) for line in lines)
+    assert environment["spec_edition"] == "api10-doc"
+    assert environment["emu-0001"] == "API 10 over hdc"
+    assert environment["emu-0001.os"].startswith("OpenHarmony-")
+    assert all(len(value) <= METADATA_WIDTH for value in environment.values()), environment
+    widget = json.loads((reported_run.paths.report / "widgets" / "allure_environment.json").read_text())
+    assert {item["name"]: item["values"] for item in widget} == {k: [v] for k, v in environment.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -86,8 +87,7 @@ def test_the_report_carries_environment_executor_matrix_and_both_tests(reported_
     assert environment["allure"] == "3.18.0"
     assert environment["node"].startswith("v")
     executor = json.loads((results / "executor.json").read_text())
-    assert executor["reportName"] == "ohos-hil · " + executor["buildName"]
-    assert executor["buildName"].startswith("api10-doc · ")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", executor["buildName"])  # when the run started
     statuses = {}
     for file in (report / "data" / "test-results").glob("*.json"):
         result = json.loads(file.read_text())
