@@ -22,7 +22,7 @@ def farm_run(home: Path, devices: int, *args: str) -> CliRun:
     env = {**os.environ, "OHOS_HIL_FARM_MEETING": str(meeting), "OHOS_HIL_FARM_DEVICES": str(devices)}
     return ohos_hil(
         "run", "--emulated-devices", str(devices), *args, *path_options(home),
-        "-k", "farm_case", "--", str(FARM_CASES), home=home, env=env,
+        "-k", "farm_meet", "--", str(FARM_CASES), home=home, env=env,
     )  # fmt: skip
 
 
@@ -95,7 +95,7 @@ def test_a_device_lost_mid_run_breaks_only_its_own_tests(tmp_path: Path, two_hos
     env = {**os.environ, "OHOS_HIL_FARM_LOSE": "host-b-emu-0001", "OHOS_HIL_FARM_LOSE_PID": str(doomed._process.pid)}
     run = ohos_hil(
         "run", "--inventory", str(inventory), "-n", "2", "--no-report", *path_options(tmp_path),
-        "-k", "farm_lost_case", "--", str(FARM_CASES), home=tmp_path, env=env,
+        "-k", "farm_loss", "--", str(FARM_CASES), home=tmp_path, env=env,
     )  # fmt: skip
     assert run.exit_status == 2, run.stdout + run.stderr
     verdicts = defaultdict(list)
