@@ -74,8 +74,7 @@ def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
     ):
         if value:
             command += [option, value]
-    if args.emulated_devices != 1:
-        command += ["--emulated-devices", str(args.emulated_devices)]
+    command += ["--emulated-devices", str(args.emulated_devices), "--lease-timeout", str(args.lease_timeout)]
     extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
     return command + extra
 
