@@ -1,11 +1,13 @@
 # Two entry points: `make run` (the main job) and `make test` (the project's tests).
 # Both create the virtual environment and install what they need on first use.
+# For the edit loop: `make check` (lint, unit tests, one suite run over hdc; about a minute).
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+JOBS   ?= 2
 
-.PHONY: run test setup lint clean
+.PHONY: run test check setup lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +33,17 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-## Everything CI runs: lint, the JS shim's tests, the harness's own tests (unit, integration,
-## interop, reports, the suite self-check), and the suites over each transport alone.
+## Everything CI runs: lint, the JS shim's tests, and the harness's own tests (unit, integration,
+## interop, reports, the suite self-check, and the suites over each transport alone:
+## tests/selfcheck/test_transports.py), JOBS at a time (pytest-xdist; tests/conftest.py schedules).
 test: lint
 	node --test tests/js/
-	$(BIN)/python -m pytest tests -q
-	$(BIN)/python -m pytest suites -q --transport hdc
-	$(BIN)/python -m pytest suites -q --transport ssh
-	$(BIN)/python -m pytest suites -q --transport serial
+	$(BIN)/python -m pytest tests -q -n $(JOBS) --dist loadscope --durations=15
+
+## The edit loop: lint, the unit tests, and the suites once over hdc (stopping at the first failure).
+check: lint
+	$(BIN)/python -m pytest tests/unit -q -n $(JOBS) --dist loadscope
+	$(BIN)/python -m pytest suites -q --transport hdc -x
 
 clean:
 	rm -rf $(VENV) node_modules reports/allure-results reports/allure-report reports/junit.xml \

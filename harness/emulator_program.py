@@ -31,6 +31,8 @@ class SeededDeviationInfo:
     name: str
     family: str
     description: str
+    suites: tuple[str, ...] = ()
+    """The suite files (relative to the checkout) that catch it; empty: all the suites."""
 
 
 def _listing(what: str) -> list[dict[str, str]]:
@@ -51,7 +53,12 @@ def _listing(what: str) -> list[dict[str, str]]:
 @cache
 def seeded_deviations() -> dict[str, SeededDeviationInfo]:
     """The seeded deviations the emulator program knows, by name."""
-    return {row["name"]: SeededDeviationInfo(**row) for row in _listing("deviations")}
+    return {
+        row["name"]: SeededDeviationInfo(
+            row["name"], row["family"], row["description"], tuple(row.get("suites", "").split())
+        )
+        for row in _listing("deviations")
+    }
 
 
 @cache

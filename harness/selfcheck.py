@@ -1,8 +1,9 @@
 """The suite self-check: run the suites against emulated devices with seeded deviations.
 
 Each seeded deviation of the emulator program (`ohos-hil-emulator deviations`) breaks the spec one
-way. The suites *catch* it when the verdict log holds at least one DEVIATION; they *miss* it when
-every test passes. A run with only broken (infrastructure) verdicts proves nothing and is an error.
+way and names the suite files that catch it (only those run, so that each check is short). The
+suites *catch* it when the verdict log holds at least one DEVIATION; they *miss* it when every test
+passes. A run with only broken (infrastructure) verdicts proves nothing and is an error.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ class SelfCheckResult:
 
 
 def check_one(deviation: SeededDeviationInfo) -> SelfCheckResult:
-    """Run the suites (stopping at the first failure) against the seeded deviation; judge the verdict log."""
-    run = run_seeded(deviation.name)
+    """Run the suite files that catch the seeded deviation (all the suites when it names none),
+    stopping at the first failure, against it; judge the verdict log."""
+    run = run_seeded(deviation.name, deviation.suites)
     test = run.deciding_test
     return SelfCheckResult(deviation, run.outcome, test.nodeid if test is not None else "", run.detail)
 

@@ -107,8 +107,9 @@ def _print_rows(args: argparse.Namespace, rows: list[dict[str, str]]) -> int:
 
 
 def list_deviations(args: argparse.Namespace) -> int:
+    """Each seeded deviation; ``suites`` (space-separated) are the suite files that catch it."""
     rows = [
-        {"name": d.name, "family": d.family, "description": d.description}
+        {"name": d.name, "family": d.family, "description": d.description, "suites": " ".join(d.suites)}
         for d in sorted(SEEDED_DEVIATIONS.values(), key=lambda d: d.name)
     ]
     return _print_rows(args, rows)
