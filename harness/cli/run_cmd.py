@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness.cli.labgrid_run import add_labgrid_options, lab_devices
 from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
 from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
@@ -45,6 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--device", action="append", default=[], metavar="ID", help="a device to run on (repeatable)"
     )
     add_device_options(run.add_argument)
+    add_labgrid_options(run)
     run.add_argument("--spec-edition", metavar="NAME", help="spec edition (name or YAML path)")
     run.add_argument("--waivers", metavar="NAME|FILE", help="known deviations to report as such")
     run.add_argument("-k", metavar="EXPR", dest="keyword", help="only tests matching EXPR (pytest -k)")
@@ -148,10 +150,12 @@ def run_command(args: argparse.Namespace) -> int:
     if not SUITES.is_dir():
         raise ConfigError(f"no suites folder at {SUITES}: `ohos-hil run` runs from an ohos-hil checkout")
     allure = None if args.no_report else _allure()
-    began = time.monotonic()
-    run = _run_suites(args, paths)
-    suite_seconds = time.monotonic() - began
+    with lab_devices(args, paths) as lab:
+        began = time.monotonic()
+        run = _run_suites(args, paths)
+        suite_seconds = time.monotonic() - began
     matrix = write_run_files(paths, run, versions(allure))
+    lab.finish(paths)
     code = exit_status(run)
     index = None
     began = time.monotonic()
