@@ -21,6 +21,8 @@ DEVICE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
                      "help": "reach the devices over this transport (default: each device's first)"}),
     ("--emulator-profile", {"default": "api10-doc",
                             "help": "behaviour profile of the embedded emulated device (default api10-doc)"}),
+    ("--emulated-devices", {"type": int, "default": 1, "metavar": "N",
+                            "help": "devices of the embedded emulator (default 1; no inventory only)"}),
 )  # fmt: skip
 
 
@@ -37,5 +39,6 @@ def registry_from(args: argparse.Namespace, device_ids: tuple[str, ...] = ()) ->
             profile=args.emulator_profile,
             inventory=Path(args.inventory) if args.inventory else None,
             transport=args.transport,
+            emulated_devices=args.emulated_devices,
         )
     )

@@ -25,6 +25,11 @@ from harness.transport.factory import open_transport
 EMBEDDED_DEVICE = "emu-0001"
 
 
+def embedded_ids(count: int) -> list[str]:
+    """The ids the embedded emulator gives its ``count`` devices (emu-0001, emu-0002, ...)."""
+    return [f"emu-{index:04d}" for index in range(1, count + 1)]
+
+
 def journal_dir() -> Path:
     """Where inventory devices keep their restore journals (survives the run, for crash recovery)."""
     state_home = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
@@ -40,6 +45,18 @@ class RunOptions:
     emulator_args: tuple[str, ...] = ()
     inventory: Path | None = None
     transport: str | None = None
+    emulated_devices: int = 1
+    """How many devices the embedded emulator serves (runs without an inventory)."""
+    farm: FarmEndpoints | None = None
+    """An embedded emulator another process (the xdist controller) started: use it, start none."""
+
+
+@dataclass(frozen=True)
+class FarmEndpoints:
+    """A running embedded emulator, as handed to the processes that share it."""
+
+    endpoints_file: Path
+    journals: Path
 
 
 class DeviceRegistry:
@@ -51,8 +68,16 @@ class DeviceRegistry:
         self._emulator: EmbeddedEmulator | None = None
         self._workdir: Path | None = None
         self._inventory: Inventory | None = load_inventory(options.inventory) if options.inventory else None
-        self._known = list(self._inventory.devices) if self._inventory else [EMBEDDED_DEVICE]
-        if self._inventory is None:
+        if options.emulated_devices < 1:
+            raise ConfigError(f"--emulated-devices must be 1 or more, not {options.emulated_devices}")
+        if self._inventory is not None and options.emulated_devices != 1:
+            raise ConfigError("--emulated-devices is for the embedded emulator: not with --inventory")
+        self._known = (
+            list(self._inventory.devices) if self._inventory else embedded_ids(options.emulated_devices)
+        )
+        if options.farm is not None:
+            self._inventory = load_inventory(options.farm.endpoints_file)
+        elif self._inventory is None:
             check_options(options.profile)
         for device_id in options.device_ids:
             self._check_known(device_id)
@@ -89,11 +114,25 @@ class DeviceRegistry:
         self._check_known(device_id)
         return self._inventory_and_journals()[0].device(device_id)
 
+    def shared_farm(self) -> FarmEndpoints | None:
+        """What other processes need to share this run's embedded emulator (started here if not yet);
+        None for a run on an inventory (they read the inventory themselves)."""
+        if self._options.farm is not None:
+            return self._options.farm
+        if self._options.inventory is not None:
+            return None
+        inventory_journals = self._inventory_and_journals()[1]
+        assert self._emulator is not None
+        return FarmEndpoints(self._emulator.endpoints_file, inventory_journals)
+
     def _start_embedded(self) -> None:
         """The embedded emulator, started once; its endpoints file is the run's inventory."""
         self._workdir = Path(tempfile.mkdtemp(prefix="ohos-hil-run-"))
         self._emulator = EmbeddedEmulator(
-            self._workdir / "emulator", self._options.profile, extra_args=self._options.emulator_args
+            self._workdir / "emulator",
+            self._options.profile,
+            devices=self._options.emulated_devices,
+            extra_args=self._options.emulator_args,
         )
         self._emulator.start()
         self._inventory = load_inventory(self._emulator.endpoints_file)
@@ -102,6 +141,8 @@ class DeviceRegistry:
         if self._inventory is None:
             self._start_embedded()
         assert self._inventory is not None
+        if self._options.farm is not None:
+            return self._inventory, self._options.farm.journals
         journals = self._workdir / "journal" if self._workdir is not None else journal_dir()
         return self._inventory, journals
 

@@ -67,8 +67,10 @@ def lab_devices(args: argparse.Namespace, paths: ReportPaths) -> Iterator[LabRun
         return
     if address is None:
         raise ConfigError("--reserve needs a labgrid coordinator: --coordinator HOST:PORT or LG_COORDINATOR")
-    if args.inventory or args.device:
-        raise ConfigError("--reserve takes the devices from the coordinator: drop --inventory / --device")
+    if args.inventory or args.device or getattr(args, "emulated_devices", 1) != 1:
+        raise ConfigError(
+            "--reserve takes the devices from the coordinator: no --inventory, --device or --emulated-devices"
+        )
     if args.count < 1:
         raise ConfigError(f"--count {args.count}: at least one place")
     with reserved_farm(address, args.reserve, args.count, args.reserve_timeout, paths.home) as farm:

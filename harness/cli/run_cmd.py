@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from harness.cli.labgrid_run import add_labgrid_options, lab_devices
+from harness.cli.workers import add_workers_option, resolve_workers
 from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
 from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
@@ -27,7 +28,7 @@ from harness.reports.summary import (
     summary_lines,
     verdict_line,
 )
-from harness.reports.verdict_log import RunVerdicts, TestRecord
+from harness.reports.verdict_log import RunVerdicts, TestRecord, read_verdicts
 
 SUITES = PROJECT_ROOT / "suites"
 PYTEST_USAGE_ERROR = 4
@@ -46,6 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--device", action="append", default=[], metavar="ID", help="a device to run on (repeatable)"
     )
     add_device_options(run.add_argument)
+    add_workers_option(run)
     add_labgrid_options(run)
     run.add_argument("--spec-edition", metavar="NAME", help="spec edition (name or YAML path)")
     run.add_argument("--waivers", metavar="NAME|FILE", help="known deviations to report as such")
@@ -71,9 +73,12 @@ def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
         ("--waivers", args.waivers),
         ("--emulator-profile", args.emulator_profile),
         ("-k", args.keyword),
+        ("-n", str(args.workers) if args.workers else None),
     ):
         if value:
             command += [option, value]
+    if args.emulated_devices != 1:
+        command += ["--emulated-devices", str(args.emulated_devices)]
     extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
     return command + extra
 
@@ -111,13 +116,18 @@ def _run_suites(args: argparse.Namespace, paths: ReportPaths) -> RunVerdicts:
     """The suites in a child pytest, with a line per finished test; usage problems are ConfigErrors.
 
     pytest writes into a fresh folder; the previous run's results and files are replaced only once
-    tests ran (harness/reports/staging.py).
+    tests ran, also when an interrupt stops the run after some (harness/reports/staging.py).
     """
     with StagedRun(paths) as staged:
         print(f"ohos-hil run: {_relative(SUITES)} (pytest's log: {_relative(paths.pytest_log)})", flush=True)
         command = pytest_command(args, staged.paths)
         log = staged.paths.pytest_log
-        status, run = run_suites(command, Path.cwd(), staged.paths.verdicts, log, _print_progress)
+        try:
+            status, run = run_suites(command, Path.cwd(), staged.paths.verdicts, log, _print_progress)
+        except KeyboardInterrupt:
+            if staged.paths.verdicts.is_file() and read_verdicts(staged.paths.verdicts).tests:
+                staged.promote()  # the tests that ended before the interrupt are the last run now
+            raise
         if status == PYTEST_USAGE_ERROR:
             raise ConfigError(f"pytest refused the run:\n{_pytest_errors(log)}")
         if status == PYTEST_NO_TESTS:
@@ -150,7 +160,8 @@ def run_command(args: argparse.Namespace) -> int:
     if not SUITES.is_dir():
         raise ConfigError(f"no suites folder at {SUITES}: `ohos-hil run` runs from an ohos-hil checkout")
     allure = None if args.no_report else _allure()
-    with lab_devices(args, paths) as lab:
+    with lab_devices(args, paths) as lab:  # the devices: labgrid places held for the run, or as given
+        args.workers = resolve_workers(args)
         began = time.monotonic()
         run = _run_suites(args, paths)
         suite_seconds = time.monotonic() - began

@@ -9,10 +9,11 @@ import pytest
 
 from harness.emulator_program import check_options
 from harness.errors import ConfigError
+from harness.plugin.farm import run_options
 from harness.plugin.options import add_options
 from harness.plugin.reporting import title_test
 from harness.plugin.state import RUN_STATE, RunState, run_state
-from harness.registry import DeviceRegistry, RunOptions
+from harness.registry import DeviceRegistry
 from harness.spec import load_edition
 
 WAIVED_DEVIATIONS = pytest.StashKey[tuple[str, ...]]()  # the ids (D1...) of the waivers a test falls under
@@ -34,18 +35,9 @@ def pytest_configure(config: pytest.Config) -> None:
         edition = load_edition(config.getoption("spec_edition"))
         waiver_option = config.getoption("waivers")
         seeded = config.getoption("emulator_seeded_deviation")
-        inventory = config.getoption("inventory")
         if seeded:
             check_options(config.getoption("emulator_profile"), seeded)
-        registry = DeviceRegistry(
-            RunOptions(
-                device_ids=tuple(config.getoption("device")),
-                profile=config.getoption("emulator_profile"),
-                emulator_args=("--seed-deviation", seeded) if seeded else (),
-                inventory=Path(inventory) if inventory else None,
-                transport=config.getoption("transport"),
-            )
-        )
+        registry = DeviceRegistry(run_options(config))
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[RUN_STATE] = RunState(edition, registry, waiver_option)

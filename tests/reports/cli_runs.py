@@ -36,13 +36,15 @@ def cases(keyword: str = "e2e_case") -> list[str]:
     return ["-k", keyword, "--", str(CASES)]
 
 
-def ohos_hil(*args: str, home: Path, env: dict[str, str] | None = None) -> CliRun:
+def ohos_hil(
+    *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT
+) -> CliRun:
     """`ohos-hil ARGS...`; ``home`` is where its results and report go when ARGS say so."""
     done = subprocess.run(
         [sys.executable, "-m", "harness.cli.main", *args],
         capture_output=True,
         text=True,
-        timeout=RUN_TIMEOUT,
+        timeout=timeout,
         env=env,
         check=False,
     )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from cli_runs import PASSING_TEST, CliRun, cases, ohos_hil, path_options
+from cli_runs import CASES, PASSING_TEST, RUN_TIMEOUT, CliRun, cases, ohos_hil, path_options
 
 from harness.errors import ConfigError
 from harness.reports.history import history_without
@@ -53,6 +58,29 @@ def test_a_run_that_ran_tests_replaces_the_last_one(last_run: Path):
     verdicts = (last_run / "verdicts.jsonl").read_text()
     assert PASSING_TEST in verdicts and "start_unplugged" not in verdicts
     assert not list(last_run.glob(".ohos-hil-run-*"))  # no staging folder left behind
+
+
+def test_an_interrupted_run_keeps_the_tests_that_ended(last_run: Path):
+    options = [*path_options(last_run), "--no-report", "-k", f"{PASSING_TEST} or e2e_waits", "--", str(CASES)]
+    command = [sys.executable, "-m", "harness.cli.main", "run", *options]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert run.stdout is not None
+        deadline = time.monotonic() + RUN_TIMEOUT
+        for line in run.stdout:  # the first test's progress line: it ended, the second one waits
+            if line.startswith("[  1] pass") or time.monotonic() > deadline:
+                break
+        os.killpg(run.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it: to the whole group
+        assert run.wait(timeout=60) == 130
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(timeout=15)
+    verdicts = (last_run / "verdicts.jsonl").read_text()
+    assert PASSING_TEST in verdicts and "start_unplugged" not in verdicts
+    results = [json.loads(f.read_text()) for f in (last_run / "allure-results").glob("*-result.json")]
+    assert "passed" in [r["status"] for r in results]
+    assert not list(last_run.glob(".ohos-hil-run-*"))
 
 
 def test_a_usage_error_in_a_new_folder_creates_nothing(tmp_path: Path):
