@@ -23,6 +23,7 @@ from harness.labgrid.steps import LabSteps
 
 POLL_SECONDS = 0.5
 REFRESH_SECONDS = 10.0
+RESOURCES_FREE_SECONDS = 10.0
 
 
 class ReservationError(InfrastructureError):
@@ -186,9 +187,28 @@ class FarmReservation:
             f"{_tags(self.tags)} (got {len(allocated)}): {self._holders_text()}"
         )
 
+    def _wait_resources_free(self, names: list[str]) -> None:
+        """A released place's resources are freed by their exporters a moment later: the coordinator
+        refuses to acquire them until then, so wait (bounded) until none of them is still held."""
+        deadline = time.monotonic() + RESOURCES_FREE_SECONDS
+        while time.monotonic() < deadline:
+            places, resources = self.session.places(), self.session.resources()
+            held = [
+                (exporter, group, entry.cls, name)
+                for exporter, groups in resources.items()
+                for group, entries in groups.items()
+                for name, entry in entries.items()
+                if entry.acquired
+                and any(places[p].hasmatch((exporter, group, entry.cls, name)) for p in names if p in places)
+            ]
+            if not held:
+                return
+            time.sleep(POLL_SECONDS / 5)
+
     def acquire(self, names: list[str]) -> None:
         self.record.places = list(names)
         self.book.save(self.record)  # before the coordinator marks any place ours
+        self._wait_resources_free(names)
         for name in names:
             with self.steps.step(f"labgrid: acquire {name}"):
                 self.session.stub("AcquirePlace", self.session.pb2.AcquirePlaceRequest(placename=name))
