@@ -84,3 +84,7 @@ def infrastructure_kind(error: BaseException) -> str:
         (ConfigError, "set-up"),
     )
     return next((kind for cls, kind in kinds if isinstance(error, cls)), "harness")
+
+
+class LeaseError(InfrastructureError):
+    """Another process holds the device's lease (names it: pid, host, since when)."""

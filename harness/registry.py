@@ -1,7 +1,8 @@
 """The devices of a run: from an inventory, or the embedded emulated device when there is none.
 
 Devices are created on first use: the embedded emulator starts only when a test needs a device.
-Each device gets a restore journal; what a crashed run left in it is undone before the device is
+Each device is leased first (an OS file lock per device id, harness/lease.py: no two runs share a
+device), then gets its restore journal; what a crashed run left in it is undone before the device is
 used.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,10 +21,16 @@ from harness.embedded import EmbeddedEmulator
 from harness.emulator_program import check_options
 from harness.errors import ConfigError, DeviceHealthError
 from harness.inventory import DeviceEntry, Inventory, load_inventory
+from harness.lease import DeviceLease, LeaseHolder
 from harness.trace import Trace
 from harness.transport.factory import open_transport
 
 EMBEDDED_DEVICE = "emu-0001"
+DEFAULT_LEASE_TIMEOUT = 30.0
+
+
+class LeaseTakenOver(UserWarning):
+    """A device's lease was taken from a process that died holding it; its journal was replayed."""
 
 
 def embedded_ids(count: int) -> list[str]:
@@ -31,7 +39,8 @@ def embedded_ids(count: int) -> list[str]:
 
 
 def journal_dir() -> Path:
-    """Where inventory devices keep their restore journals (survives the run, for crash recovery)."""
+    """Where inventory devices keep their restore journals (survives the run, for crash recovery);
+    their leases are in ``leases`` beside it."""
     state_home = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     return state_home / "ohos-hil" / "journal"
 
@@ -49,6 +58,8 @@ class RunOptions:
     """How many devices the embedded emulator serves (runs without an inventory)."""
     farm: FarmEndpoints | None = None
     """An embedded emulator another process (the xdist controller) started: use it, start none."""
+    lease_timeout: float = DEFAULT_LEASE_TIMEOUT
+    """How long to wait for a device another process holds."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class DeviceRegistry:
     def __init__(self, options: RunOptions) -> None:
         self._options = options
         self._devices: dict[tuple[str, str | None], Device] = {}
+        self._leases: dict[str, DeviceLease] = {}
         self._emulator: EmbeddedEmulator | None = None
         self._workdir: Path | None = None
         self._inventory: Inventory | None = load_inventory(options.inventory) if options.inventory else None
@@ -149,12 +161,30 @@ class DeviceRegistry:
     def _create(self, device_id: str, transport_kind: str | None) -> Device:
         inventory, journals = self._inventory_and_journals()
         entry = inventory.device(device_id)
+        taken_over = self._lease(device_id, journals.parent / "leases")
         trace = Trace()
         transport = open_transport(entry, transport_kind, trace)
         journal = RestoreJournal(journals / f"{device_id}.jsonl")
         device = Device(device_id, transport, journal=journal, capabilities=entry.capabilities, trace=trace)
-        device.restore()
+        replayed = device.restore()
+        if taken_over is not None:
+            warnings.warn(
+                f"device {device_id}: took over the lease of {taken_over.describe()}, which died "
+                f"holding it; {replayed} condition(s) it left were restored",
+                LeaseTakenOver,
+                stacklevel=2,
+            )
         return device
+
+    def _lease(self, device_id: str, lease_dir: Path) -> LeaseHolder | None:
+        """The device's lease, taken once per run before anything else touches the device; the dead
+        holder it was taken from, if any."""
+        if device_id in self._leases:
+            return None
+        lease = DeviceLease(lease_dir, device_id)
+        lease.acquire(self._options.lease_timeout)
+        self._leases[device_id] = lease
+        return lease.taken_over
 
     def close(self) -> None:
         errors = []
@@ -164,6 +194,9 @@ class DeviceRegistry:
             except Exception as exc:  # every device is closed whatever the others do
                 errors.append(f"{device.id}: {exc}")
         self._devices.clear()
+        for lease in self._leases.values():
+            lease.release()
+        self._leases.clear()
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness.child_pytest import follow
 from harness.cli.labgrid_run import add_labgrid_options, lab_devices
 from harness.cli.workers import add_workers_option, resolve_workers
 from harness.device_options import add_device_options
@@ -20,7 +21,6 @@ from harness.reports.outcomes import Verdict
 from harness.reports.paths import ReportPaths, add_path_options, open_command
 from harness.reports.publish import generate_report, versions, write_run_files
 from harness.reports.staging import StagedRun
-from harness.reports.suite_run import run_suites
 from harness.reports.summary import (
     EXIT_INFRASTRUCTURE,
     exit_status,
@@ -60,9 +60,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
     command = [
-        sys.executable, "-m", "pytest", str(SUITES), "-q", "--color=no", "-rfEsxX",
-        "--alluredir", str(paths.results), "--clean-alluredir",
-        f"--junitxml={paths.junit}", "--verdict-log", str(paths.verdicts),
+        str(SUITES), "-q", "--color=no", "-rfEsxX",
+        "--alluredir", str(paths.results), "--clean-alluredir", f"--junitxml={paths.junit}",
     ]  # fmt: skip
     for device in args.device:
         command += ["--device", device]
@@ -77,8 +76,7 @@ def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
     ):
         if value:
             command += [option, value]
-    if args.emulated_devices != 1:
-        command += ["--emulated-devices", str(args.emulated_devices)]
+    command += ["--emulated-devices", str(args.emulated_devices), "--lease-timeout", str(args.lease_timeout)]
     extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
     return command + extra
 
@@ -123,7 +121,7 @@ def _run_suites(args: argparse.Namespace, paths: ReportPaths) -> RunVerdicts:
         command = pytest_command(args, staged.paths)
         log = staged.paths.pytest_log
         try:
-            status, run = run_suites(command, Path.cwd(), staged.paths.verdicts, log, _print_progress)
+            status, run = follow(command, Path.cwd(), staged.paths.verdicts, log, _print_progress)
         except KeyboardInterrupt:
             if staged.paths.verdicts.is_file() and read_verdicts(staged.paths.verdicts).tests:
                 staged.promote()  # the tests that ended before the interrupt are the last run now

@@ -45,6 +45,7 @@ def run_options(config: pytest.Config) -> RunOptions:
         transport=config.getoption("transport"),
         emulated_devices=config.getoption("emulated_devices"),
         farm=shared_farm(config),
+        lease_timeout=config.getoption("lease_timeout"),
     )
 
 

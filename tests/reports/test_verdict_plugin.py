@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.child_pytest import run_child
 from harness.reports.allure3 import find_allure
 from harness.reports.paths import ReportPaths
 from harness.reports.publish import generate_report
@@ -64,14 +65,9 @@ def kinds_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("kinds")
     (workdir / "test_kinds.py").write_text(KINDS)
     home = workdir / "out"
-    done = subprocess.run(
-        [
-            sys.executable, "-m", "pytest", "test_kinds.py", "-p", "no:cacheprovider", "-q",
-            "--alluredir", str(home / "allure-results"), "--verdict-log", str(home / "verdicts.jsonl"),
-        ],
-        cwd=workdir, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 1, done.stdout + done.stderr
+    arguments = ["test_kinds.py", "-q", "--alluredir", str(home / "allure-results")]
+    done = run_child(arguments, cwd=workdir, timeout=120, verdicts=home / "verdicts.jsonl")
+    assert done.exitstatus == 1, done.output
     return home
 
 
