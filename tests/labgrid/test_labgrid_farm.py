@@ -204,3 +204,15 @@ def test_a_coordinator_lost_mid_run_lets_the_run_finish_and_says_so(tmp_path: Pa
         assert "could not release hostC-emu-0001" in output
     finally:
         processes.stop()
+
+
+def test_sigterm_releases_every_place(lab: Lab, tmp_path: Path) -> None:
+    run = start_run(lab, tmp_path, *SELECT)
+    wait_until(lambda: len(acquired(lab)) == 4, 120, "the run to acquire four places")
+    wait_until(lambda: "[  1]" in (tmp_path / "out.log").read_text(), 120, "a test to end")
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(120) == 143, (tmp_path / "out.log").read_text()
+    output = (tmp_path / "out.log").read_text()
+    assert all(f"labgrid: released {place}" in output for place in FOUR_PLACES), output
+    assert acquired(lab) == {}
+    assert not any(pending_journal_entries(lab).values())
