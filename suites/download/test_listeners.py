@@ -8,6 +8,8 @@ import pytest
 
 from suites.gallery_sync.steps import expect_run_over, listen, start_with_file_in_flight
 
+from .steps import parked_download
+
 SMALL = 20_000
 IN_FLIGHT = 200_000
 """More than one transfer chunk, so the file can be parked part-way at the held link."""
@@ -70,13 +72,7 @@ def test_gallery_sync_off_during_a_run_stops_only_the_events(cloudsync, lab):
 @pytest.mark.requirement("Download.off")
 def test_download_off_during_a_download_stops_only_the_events(cloudsync, lab, cloud_file, downloads):
     file = cloud_file("wanted.jpg")
-    download = cloudsync.download()
-    progress = cloudsync.progress()
-    download.call("on", "progress", progress.callback).expect_ok()
-    lab.hold_link()
-    download.call("start", file.uri, style="promise").expect_ok()
-    lab.wait_transfer_parked()
-
+    download, progress = parked_download(cloudsync, lab, file)
     download.call("off", "progress").expect_ok()
     progress.queued()  # events delivered before off() returned
     lab.release_link()

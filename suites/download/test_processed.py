@@ -2,15 +2,12 @@
 
 import pytest
 
+from .steps import parked_download
+
 
 def _parked(cloudsync, lab, file):
     """A download of ``file`` parked part-way at the held link, and its first RUNNING event."""
-    download = cloudsync.download()
-    progress = cloudsync.progress()
-    download.call("on", "progress", progress.callback).expect_ok()
-    lab.hold_link()
-    download.call("start", file.uri, style="promise").expect_ok()
-    lab.wait_transfer_parked()
+    _, progress = parked_download(cloudsync, lab, file)
     running = [progress.next(), *progress.queued()]
     return progress, running
 
