@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness.registry import DeviceRegistry, RunOptions
+from harness.registry import DEFAULT_LEASE_TIMEOUT, DeviceRegistry, RunOptions
 from ohos_protocol.names import TRANSPORTS
 
 DEVICE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -21,6 +21,11 @@ DEVICE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
                      "help": "reach the devices over this transport (default: each device's first)"}),
     ("--emulator-profile", {"default": "api10-doc",
                             "help": "behaviour profile of the embedded emulated device (default api10-doc)"}),
+    ("--emulated-devices", {"type": int, "default": 1, "metavar": "N",
+                            "help": "devices of the embedded emulator (default 1; no inventory only)"}),
+    ("--lease-timeout", {"type": float, "default": DEFAULT_LEASE_TIMEOUT, "metavar": "S",
+                         "help": "wait up to S seconds for a device another run holds "
+                                 f"(default {DEFAULT_LEASE_TIMEOUT:g}), then stop naming the holder"}),
 )  # fmt: skip
 
 
@@ -37,5 +42,7 @@ def registry_from(args: argparse.Namespace, device_ids: tuple[str, ...] = ()) ->
             profile=args.emulator_profile,
             inventory=Path(args.inventory) if args.inventory else None,
             transport=args.transport,
+            emulated_devices=args.emulated_devices,
+            lease_timeout=args.lease_timeout,
         )
     )

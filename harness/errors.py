@@ -65,3 +65,26 @@ class SpecDeviation(AssertionError):
 
 class EventTimeout(SpecDeviation):
     """An event the spec requires did not arrive within the wait (the device itself is healthy)."""
+
+
+def infrastructure_kind(error: BaseException) -> str:
+    """What part of the lab failed, in words a report groups by (``""`` for a spec deviation).
+
+    ``transport lost``, ``timeout``, ``transport``, ``shim``, ``device health``, ``set-up`` (the
+    user's input), or ``harness`` (any other exception: a bug of the harness or of a test).
+    """
+    kinds: tuple[tuple[type[BaseException], str], ...] = (
+        (AssertionError, ""),
+        (ConnectionLost, "transport lost"),
+        (TransportTimeout, "timeout"),
+        (TransportError, "transport"),
+        (ShimError, "shim"),
+        (DeviceHealthError, "device health"),
+        (DeviceCommandError, "device health"),
+        (ConfigError, "set-up"),
+    )
+    return next((kind for cls, kind in kinds if isinstance(error, cls)), "harness")
+
+
+class LeaseError(InfrastructureError):
+    """Another process holds the device's lease (names it: pid, host, since when)."""

@@ -12,7 +12,12 @@
 
 Secrets are never written in the file: a password is named by the environment variable that holds
 it (`password_env`). Relative paths are relative to the inventory file; `${NAME}` in a path is
-replaced by that environment variable. The embedded emulator's endpoints file has this same shape.
+replaced by that environment variable (``${NAME:-default}``: the default when it is unset or empty).
+
+The endpoints file that `ohos-hil emulator serve` writes (``<state-dir>/endpoints.json``, and
+``--endpoints-file``) has this same shape, so it is an inventory of the served devices on whatever
+ports they got; an inventory of only ``endpoints: PATH`` reads its devices from such a file
+(devices/emulator.yaml does).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from ohos_protocol.names import CAPABILITIES, TRANSPORTS
 
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-_:\[\]]+):(?P<port>\d{1,5})$")
 _SERIAL_URL = re.compile(r"^(/\S+|socket://\S+:\d+|rfc2217://\S+:\d+)$")
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _DEVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 
 
@@ -55,6 +60,7 @@ class SerialTarget:
     baud: int = 115200
     login_user: str | None = None
     password_env: str | None = None
+    rfc2217: str | None = None  # the same console's RFC 2217 endpoint, when it has one (labgrid exports it)
 
 
 Target = HdcTarget | SshTarget | SerialTarget
@@ -98,7 +104,7 @@ def _expand_path(doc: YamlFile, path: YamlPath, base: Path) -> Path:
     text = doc.expect(path, str)
 
     def variable(match: re.Match[str]) -> str:
-        value = os.environ.get(match.group(1))
+        value = os.environ.get(match.group(1)) or match.group(2)
         if value is None:
             raise doc.error(path, f"environment variable {match.group(1)} is not set")
         return value
@@ -158,7 +164,10 @@ def _serial(doc: YamlFile, path: YamlPath, base: Path) -> SerialTarget:
         doc.mapping((*path, "login"), required=("user",), optional=("password_env",))
         user = doc.expect((*path, "login", "user"), str)
         password_env = doc.optional((*path, "login"), "password_env", str)
-    return SerialTarget(url, doc.optional(path, "baud", int, 115200), user, password_env)
+    rfc2217 = doc.optional(path, "rfc2217", str)
+    if rfc2217 is not None and not rfc2217.startswith("rfc2217://"):
+        raise doc.error((*path, "rfc2217"), f"expected rfc2217://host:port, got {rfc2217!r}")
+    return SerialTarget(url, doc.optional(path, "baud", int, 115200), user, password_env, rfc2217)
 
 
 PARSERS = {"hdc": _hdc, "ssh": _ssh, "serial": _serial}
@@ -194,8 +203,24 @@ def _device(doc: YamlFile, path: YamlPath, base: Path) -> DeviceEntry:
     )
 
 
+def _served(doc: YamlFile, path: Path) -> Inventory:
+    """The inventory an `endpoints:` entry points at: what `ohos-hil emulator serve` wrote."""
+    endpoints = _expand_path(doc, ("endpoints",), path.parent)
+    if not endpoints.is_file():
+        raise doc.error(
+            ("endpoints",),
+            f"no endpoints file {endpoints}: `ohos-hil emulator serve --state-dir DIR` writes "
+            "DIR/endpoints.json (set OHOS_HIL_EMULATOR_STATE=DIR), or give that file as --inventory",
+        )
+    return load_inventory(endpoints)
+
+
 def parse_inventory(doc: YamlFile, path: Path) -> Inventory:
-    doc.mapping((), required=("devices",), optional=("profile", "stateDir", "hdc"))
+    top = doc.mapping((), optional=("devices", "endpoints", "profile", "stateDir", "hdc"))
+    if "endpoints" in top and "devices" not in top:
+        return _served(doc, path)
+    if "devices" not in top:
+        raise doc.error((), "an inventory lists its devices (devices:) or names an endpoints file")
     devices: dict[str, DeviceEntry] = {}
     for index, _ in enumerate(doc.expect(("devices",), list)):
         entry = _device(doc, ("devices", index), path.parent)

@@ -1,61 +1,32 @@
 """The suite self-check: run the suites against emulated devices with seeded deviations.
 
 Each seeded deviation of the emulator program (`ohos-hil-emulator deviations`) breaks the spec one
-way. The suites *catch* it when at least one test fails with a spec deviation; they *miss* it
-when every test passes. A run that ends in an infrastructure error proves nothing and is reported as such.
+way. The suites *catch* it when the verdict log holds at least one DEVIATION; they *miss* it when
+every test passes. A run with only broken (infrastructure) verdicts proves nothing and is an error.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
+from harness.child_pytest import run_parallel, run_seeded
 from harness.emulator_program import SeededDeviationInfo, seeded_deviations
-
-REPO = Path(__file__).resolve().parents[1]
-SUITE_TIMEOUT = 600.0
-DEVIATION_TYPES = {"AssertionError", "assert", "harness.errors.SpecDeviation", "harness.errors.EventTimeout"}
 
 
 @dataclass(frozen=True)
 class SelfCheckResult:
     deviation: SeededDeviationInfo
-    verdict: str  # "caught" | "missed" | "error"
+    verdict: str  # "caught" | "missed" | "error" (harness.child_pytest)
     caught_by: str
     detail: str
 
 
-def _first_failure(junit: Path) -> tuple[str, str]:
-    """(test name, failure message) of the first failed test in a JUnit file."""
-    for case in ET.parse(junit).iter("testcase"):  # noqa: S314 - our own pytest's JUnit file
-        failure = case.find("failure")
-        if failure is not None:
-            return case.get("name", "?"), (failure.get("message") or "").splitlines()[0][:200]
-    return "", ""
-
-
-def check_one(deviation: SeededDeviationInfo, suites: Path = REPO / "suites") -> SelfCheckResult:
-    """Run the suites (stopping at the first failure) against the seeded deviation."""
-    with tempfile.TemporaryDirectory() as work:
-        junit = Path(work) / "junit.xml"
-        command = [
-            sys.executable, "-m", "pytest", str(suites), "-q", "-x", "-p", "no:cacheprovider",
-            "--emulator-seeded-deviation", deviation.name, f"--junitxml={junit}",
-        ]  # fmt: skip
-        completed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=SUITE_TIMEOUT)
-        tail = completed.stdout.strip().splitlines()[-1:] or [""]
-        if completed.returncode == 0:
-            return SelfCheckResult(deviation, "missed", "", tail[0])
-        name, message = _first_failure(junit) if junit.exists() else ("", "")
-        if completed.returncode == 1 and message.split(":", 1)[0].strip() in DEVIATION_TYPES:
-            return SelfCheckResult(deviation, "caught", name, message)
-        return SelfCheckResult(deviation, "error", name, message or tail[0])
+def check_one(deviation: SeededDeviationInfo) -> SelfCheckResult:
+    """Run the suites (stopping at the first failure) against the seeded deviation; judge the verdict log."""
+    run = run_seeded(deviation.name)
+    test = run.deciding_test
+    return SelfCheckResult(deviation, run.outcome, test.nodeid if test is not None else "", run.detail)
 
 
 def run_selfcheck(
@@ -66,13 +37,7 @@ def run_selfcheck(
     """Check every (or the named) seeded deviation, ``jobs`` suite runs at a time."""
     known = seeded_deviations()
     deviations = [known[name] for name in (names or sorted(known))]
-    results = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for result in pool.map(check_one, deviations):
-            if progress is not None:
-                progress(result)
-            results.append(result)
-    return results
+    return run_parallel(check_one, deviations, jobs, progress)
 
 
 def kill_rate(results: list[SelfCheckResult]) -> float:

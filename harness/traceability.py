@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.child_pytest import SUITES, run_child
 from harness.errors import ConfigError
 from harness.spec.model import Edition
 
-REPO = Path(__file__).resolve().parents[1]
+COLLECT_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -41,19 +40,14 @@ class Coverage:
         return "\n".join(lines)
 
 
-def collect_coverage(edition: Edition, suites: Path = REPO / "suites") -> Coverage:
+def collect_coverage(edition: Edition, suites: Path = SUITES) -> Coverage:
     """Collect the suites (no test runs) and map every requirement of the edition to its tests."""
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / "requirements.json"
-        command = [
-            sys.executable, "-m", "pytest", str(suites), "--collect-only", "-q", "-p", "no:cacheprovider",
-            f"--spec-edition={edition.path}", f"--requirements-json={dump}",
-        ]  # fmt: skip
-        completed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
-        if completed.returncode != 0 or not dump.exists():
-            raise ConfigError(
-                f"collecting {suites} failed:\n{completed.stdout[-2000:]}{completed.stderr[-2000:]}"
-            )
+        arguments = [str(suites), "--collect-only", "-q", f"--spec-edition={edition.path}"]
+        collected = run_child([*arguments, f"--requirements-json={dump}"], timeout=COLLECT_TIMEOUT)
+        if collected.verdicts.exitstatus != 0 or not dump.exists():
+            raise ConfigError(f"collecting {suites} failed:\n{collected.output}")
         by_test: dict[str, list[str]] = json.loads(dump.read_text(encoding="utf-8"))
     tests: dict[str, list[str]] = {r.id: [] for r in edition.requirements}
     for nodeid, ids in by_test.items():

@@ -1,6 +1,8 @@
 """`ohos-hil-emulator`: the emulated device's own program.
 
-`serve` runs N emulated devices and prints their endpoints until interrupted; `deviations` and
+`serve` runs N emulated devices and prints their endpoints until interrupted; it writes them to
+`<state-dir>/endpoints.json` (and `--endpoints-file`), a device inventory for the harness on
+whatever ports were chosen. `deviations` and
 `profiles` list what `serve --seed-deviation` and `--profile` take (as JSON with `--json`), so the
 harness learns them by running this program, never by importing it. `ohos-hil emulator ...` is an
 alias that runs this program.
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 from ohos_emulator.farm import EmulatorFarm, FarmConfig
 from ohos_emulator.fronts.limits import (
@@ -29,6 +32,7 @@ from ohos_emulator.profiles import PROFILES, get_profile
 from ohos_protocol.errors import ConfigError
 
 EXIT_USAGE = 64
+ENDPOINTS_FILE = "endpoints.json"  # in the state folder: the served devices as an inventory
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +175,18 @@ def front_limits(args: argparse.Namespace) -> FrontLimits:
         raise ConfigError(str(exc)) from None
 
 
+def with_login(endpoints: dict[str, Any], option: str | None) -> dict[str, Any]:
+    """The endpoints with the serial console's login (user, and the variable naming the password)."""
+    if option is None:
+        return endpoints
+    user, _, variable = option.partition(":")
+    login = {"user": user, **({"password_env": variable} if variable else {})}
+    for device in endpoints["devices"]:
+        if "serial" in device["transports"]:
+            device["transports"]["serial"]["login"] = login
+    return endpoints
+
+
 def _serve(args: argparse.Namespace, state_dir: Path) -> int:
     config = FarmConfig(
         devices=args.devices,
@@ -198,8 +214,12 @@ def _serve(args: argparse.Namespace, state_dir: Path) -> int:
             for kind, target in device["transports"].items():
                 where = " ".join(f"{key}={value}" for key, value in target.items())
                 print(f"{device['id']:<11} {kind:<7} {where}")
-        if args.endpoints_file:
-            farm.write_endpoints(args.endpoints_file)
+        endpoints = with_login(endpoints, args.serial_login)
+        state_endpoints = state_dir / ENDPOINTS_FILE
+        for path in (state_endpoints, args.endpoints_file):
+            if path is not None:
+                farm.write_endpoints(path, endpoints)
+        print(f"inventory   {state_endpoints}  (ohos-hil run --inventory {state_endpoints})")
         print("ready", flush=True)
         stop.wait()
     print("stopped", file=sys.stderr)

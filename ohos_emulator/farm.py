@@ -144,9 +144,11 @@ class EmulatorFarm:
             ],
         }
 
-    def write_endpoints(self, path: Path) -> None:
+    def write_endpoints(self, path: Path, endpoints: dict[str, Any] | None = None) -> None:
+        """The endpoints (default: :meth:`endpoints`) as JSON at ``path``, replaced at once."""
         temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(json.dumps(self.endpoints(), indent=2) + "\n", encoding="utf-8")
+        body = endpoints if endpoints is not None else self.endpoints()
+        temporary.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
         temporary.replace(path)
 
     def close(self) -> None:

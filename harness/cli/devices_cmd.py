@@ -1,11 +1,18 @@
-"""`ohos-hil devices`: the devices of the inventory (or the embedded emulator) and their reachability."""
+"""`ohos-hil devices`: the devices of the inventory (or the embedded emulator) and their reachability.
+
+One line per device and transport, with the whole reason when it is unreachable; exit 2 when any
+transport is unreachable (an infrastructure error), never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from harness.cli.closing import close_devices
 from harness.device_options import add_device_options, registry_from
 from harness.errors import ConfigError, HarnessError
+
+EXIT_UNREACHABLE = 2
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +38,7 @@ def devices_command(args: argparse.Namespace) -> int:
                 except (HarnessError, ConfigError) as exc:
                     reachable, detail = "no", str(exc)
                 unreachable |= reachable == "no"
-                print(f"{device_id:16} {kind:9} {reachable:9} {detail[:100]}")
+                print(f"{device_id:16} {kind:9} {reachable:9} {' '.join(detail.split())}")
     finally:
-        registry.close()
-    return 2 if unreachable else 0
+        unreachable |= not close_devices(registry, already_failed=unreachable)
+    return EXIT_UNREACHABLE if unreachable else 0

@@ -1,9 +1,14 @@
-"""`ohos-hil doctor [DEVICE]`: per device and transport, a verdict for each health check."""
+"""`ohos-hil doctor [DEVICE]`: per device and transport, a verdict for each health check.
+
+Exit 2 when a check fails (an unreachable transport is one FAIL line), never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from harness.cli.closing import close_devices
+from harness.cli.devices_cmd import EXIT_UNREACHABLE
 from harness.device_options import add_device_options, registry_from
 from harness.doctor import run_checks
 from harness.errors import ConfigError, HarnessError
@@ -29,12 +34,12 @@ def doctor_command(args: argparse.Namespace) -> int:
                 try:
                     checks = run_checks(registry.get(device_id, transport))
                 except (HarnessError, ConfigError) as exc:
-                    print(f"  FAIL  {'connect':25} {exc}")
+                    print(f"  FAIL  {'connect':25} {' '.join(str(exc).split())}")
                     failed = True
                     continue
                 for check in checks:
                     print(f"  {check.verdict:4}  {check.name:25} {check.detail}")
                     failed |= check.verdict == "FAIL"
     finally:
-        registry.close()
-    return 2 if failed else 0
+        failed |= not close_devices(registry, already_failed=failed)
+    return EXIT_UNREACHABLE if failed else 0

@@ -37,7 +37,7 @@ def _has_display() -> bool:
 
 def report_command(args: argparse.Namespace) -> int:
     paths = ReportPaths(args.results.resolve(), args.report.resolve())
-    index = generate_report(paths, find_allure())
+    index = generate_report(paths, find_allure(), args.history_limit)
     print(f"Report   {index}")
     if args.open:
         with serve_report(paths.report) as url:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from harness.spec import load_edition
-from harness.traceability import REPO, collect_coverage
+from harness.traceability import SUITES, collect_coverage
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -14,7 +14,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--spec-edition", default="api10-doc", metavar="NAME", help="edition (name or YAML path)"
     )
-    parser.add_argument("--suites", type=Path, default=REPO / "suites", help="the suites to collect")
+    parser.add_argument("--suites", type=Path, default=SUITES, help="the suites to collect")
     parser.set_defaults(func=requirements_command)
 
 

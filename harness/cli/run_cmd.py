@@ -11,16 +11,24 @@ import sys
 import time
 from pathlib import Path
 
+from harness.child_pytest import follow
+from harness.cli.labgrid_run import add_labgrid_options, lab_devices
+from harness.cli.workers import add_workers_option, resolve_workers
 from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
 from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
 from harness.reports.outcomes import Verdict
-from harness.reports.paths import ReportPaths, add_path_options
+from harness.reports.paths import ReportPaths, add_path_options, open_command
 from harness.reports.publish import generate_report, versions, write_run_files
-from harness.reports.results_dir import clean_results
-from harness.reports.suite_run import run_suites
-from harness.reports.summary import EXIT_INFRASTRUCTURE, VERDICT_LINES, exit_status, summary_lines
-from harness.reports.verdict_log import RunVerdicts, TestRecord
+from harness.reports.staging import StagedRun
+from harness.reports.summary import (
+    EXIT_INFRASTRUCTURE,
+    exit_status,
+    message_lines,
+    summary_lines,
+    verdict_line,
+)
+from harness.reports.verdict_log import RunVerdicts, TestRecord, read_verdicts
 
 SUITES = PROJECT_ROOT / "suites"
 PYTEST_USAGE_ERROR = 4
@@ -39,6 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--device", action="append", default=[], metavar="ID", help="a device to run on (repeatable)"
     )
     add_device_options(run.add_argument)
+    add_workers_option(run)
+    add_labgrid_options(run)
     run.add_argument("--spec-edition", metavar="NAME", help="spec edition (name or YAML path)")
     run.add_argument("--waivers", metavar="NAME|FILE", help="known deviations to report as such")
     run.add_argument("-k", metavar="EXPR", dest="keyword", help="only tests matching EXPR (pytest -k)")
@@ -50,9 +60,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
     command = [
-        sys.executable, "-m", "pytest", str(SUITES), "-q", "--color=no", "-rfEsxX",
-        "--alluredir", str(paths.results), "--clean-alluredir",
-        f"--junitxml={paths.junit}", "--verdict-log", str(paths.verdicts),
+        str(SUITES), "-q", "--color=no", "-rfEsxX",
+        "--alluredir", str(paths.results), "--clean-alluredir", f"--junitxml={paths.junit}",
     ]  # fmt: skip
     for device in args.device:
         command += ["--device", device]
@@ -63,17 +72,20 @@ def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
         ("--waivers", args.waivers),
         ("--emulator-profile", args.emulator_profile),
         ("-k", args.keyword),
+        ("-n", str(args.workers) if args.workers else None),
     ):
         if value:
             command += [option, value]
+    command += ["--emulated-devices", str(args.emulated_devices), "--lease-timeout", str(args.lease_timeout)]
     extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
     return command + extra
 
 
 def _print_progress(number: int, test: TestRecord) -> None:
     print(f"[{number:>3}] {test.verdict.value:<15} {test.nodeid}  {test.duration:.2f} s", flush=True)
-    if test.verdict in (Verdict.DEVIATION, Verdict.BROKEN) and test.message:
-        print(f"      {test.message.strip().splitlines()[0][:150]}", flush=True)
+    if test.verdict in (Verdict.DEVIATION, Verdict.BROKEN):
+        for line in message_lines(test):
+            print(line, flush=True)
 
 
 def _pytest_errors(log: Path) -> str:
@@ -99,23 +111,31 @@ def _allure() -> Allure3:
 
 
 def _run_suites(args: argparse.Namespace, paths: ReportPaths) -> RunVerdicts:
-    """The suites in a child pytest, with a line per finished test; usage problems are ConfigErrors."""
-    clean_results(paths.results)
-    paths.home.mkdir(parents=True, exist_ok=True)
-    for stale in paths.run_outputs():
-        stale.unlink(missing_ok=True)
-    print(f"ohos-hil run: {_relative(SUITES)} (pytest's log: {_relative(paths.pytest_log)})", flush=True)
-    command = pytest_command(args, paths)
-    status, run = run_suites(command, Path.cwd(), paths.verdicts, paths.pytest_log, _print_progress)
-    if status == PYTEST_USAGE_ERROR:
-        raise ConfigError(f"pytest refused the run:\n{_pytest_errors(paths.pytest_log)}")
-    if status == PYTEST_NO_TESTS:
-        raise ConfigError("no tests ran: nothing in the suites matched the selection (-k, --device, ...)")
-    if not run.edition:
-        raise InfrastructureError(
-            f"the suites ended (pytest exit {status}) without writing verdicts; from "
-            f"{_relative(paths.pytest_log)}:\n{_pytest_errors(paths.pytest_log)}"
-        )
+    """The suites in a child pytest, with a line per finished test; usage problems are ConfigErrors.
+
+    pytest writes into a fresh folder; the previous run's results and files are replaced only once
+    tests ran, also when an interrupt stops the run after some (harness/reports/staging.py).
+    """
+    with StagedRun(paths) as staged:
+        print(f"ohos-hil run: {_relative(SUITES)} (pytest's log: {_relative(paths.pytest_log)})", flush=True)
+        command = pytest_command(args, staged.paths)
+        log = staged.paths.pytest_log
+        try:
+            status, run = follow(command, Path.cwd(), staged.paths.verdicts, log, _print_progress)
+        except KeyboardInterrupt:
+            if staged.paths.verdicts.is_file() and read_verdicts(staged.paths.verdicts).tests:
+                staged.promote()  # the tests that ended before the interrupt are the last run now
+            raise
+        if status == PYTEST_USAGE_ERROR:
+            raise ConfigError(f"pytest refused the run:\n{_pytest_errors(log)}")
+        if status == PYTEST_NO_TESTS:
+            raise ConfigError("no tests ran: nothing in the suites matched the selection (-k, --device, ...)")
+        if not run.edition or not run.tests:
+            raise InfrastructureError(
+                f"the suites ended (pytest exit {status}) before any test ran; the previous run's "
+                f"results are kept. pytest said:\n{_pytest_errors(log)}"
+            )
+        staged.promote()
     if status not in (0, 1):
         print(f"pytest ended early (exit {status}):\n{_pytest_errors(paths.pytest_log)}", file=sys.stderr)
     return run
@@ -125,7 +145,7 @@ def _print_outputs(
     paths: ReportPaths, index: Path | None, suite_seconds: float, report_seconds: float
 ) -> None:
     if index is not None:
-        print(f"Report   {_relative(index)}  (view it over http: ohos-hil report --open)")
+        print(f"Report   {_relative(index)}  (view it over http: {open_command(paths)})")
     print(f"Matrix   {_relative(paths.matrix_markdown)}  ({paths.matrix_json.name})")
     print(f"JUnit    {_relative(paths.junit)}")
     print(f"Results  {_relative(paths.results)}  (log: {_relative(paths.pytest_log)})")
@@ -138,16 +158,19 @@ def run_command(args: argparse.Namespace) -> int:
     if not SUITES.is_dir():
         raise ConfigError(f"no suites folder at {SUITES}: `ohos-hil run` runs from an ohos-hil checkout")
     allure = None if args.no_report else _allure()
-    began = time.monotonic()
-    run = _run_suites(args, paths)
-    suite_seconds = time.monotonic() - began
+    with lab_devices(args, paths) as lab:  # the devices: labgrid places held for the run, or as given
+        args.workers = resolve_workers(args)
+        began = time.monotonic()
+        run = _run_suites(args, paths)
+        suite_seconds = time.monotonic() - began
     matrix = write_run_files(paths, run, versions(allure))
+    lab.finish(paths)
     code = exit_status(run)
     index = None
     began = time.monotonic()
     if allure is not None:
         try:
-            index = generate_report(paths, allure)
+            index = generate_report(paths, allure, args.history_limit)
         except ReportToolError as exc:
             print(f"ohos-hil: no HTML report: {exc}", file=sys.stderr)
             code = EXIT_INFRASTRUCTURE
@@ -156,5 +179,5 @@ def run_command(args: argparse.Namespace) -> int:
     print("\n".join(summary_lines(run, matrix)))
     print()
     _print_outputs(paths, index, suite_seconds, report_seconds)
-    print(f"Verdict  {VERDICT_LINES[code]} (exit {code})")
+    print(f"Verdict  {verdict_line(code, matrix)}")
     return code

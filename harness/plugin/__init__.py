@@ -20,8 +20,14 @@ from harness.plugin.hooks import (
 )
 
 # Plugins of their own (each has hooks that the names above would clash with): per-test verdicts
-# for `ohos-hil run`, and per-test evidence (device info, hilog and console slices) for Allure.
-pytest_plugins = ("harness.plugin.verdicts", "harness.plugin.evidence")
+# for `ohos-hil run`, per-test evidence (device info, hilog and console slices) for Allure, and the
+# wording of Allure's results (titles, messages, statuses, fixtures); the device farm under xdist.
+pytest_plugins = (
+    "harness.plugin.farm",
+    "harness.plugin.verdicts",
+    "harness.plugin.evidence",
+    "harness.plugin.allure_results",
+)
 
 __all__ = [
     "_device_test_scope",

@@ -12,8 +12,14 @@ from harness.controls.lab import LabControl
 from harness.controls.network import NetworkControl
 from harness.controls.storage import StorageControl
 from harness.device.device import Device
-from harness.plugin.hooks import requirement_ids
-from harness.plugin.reporting import allure_step, describe_device, label_requirements
+from harness.plugin.hooks import requirement_ids, waived_deviations
+from harness.plugin.reporting import (
+    allure_step,
+    describe_device,
+    label_deviations,
+    label_requirements,
+    name_case,
+)
 from harness.plugin.state import run_state
 from harness.shim.client import ShimClient
 from harness.spec.model import Edition
@@ -33,8 +39,10 @@ def device(request: pytest.FixtureRequest) -> Device:
 
 @pytest.fixture(autouse=True)
 def _requirement_labels(request: pytest.FixtureRequest, spec: Edition) -> None:
-    """Every test's requirement ids become Allure labels and links to the spec."""
+    """Every test's case, its requirement ids as Allure labels and links to the spec, its waivers."""
+    name_case(request.node)
     label_requirements(spec, [spec.requirement(rid) for rid in requirement_ids(request.node)])
+    label_deviations(waived_deviations(request.node))
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,14 @@ import pytest
 
 from harness.emulator_program import check_options
 from harness.errors import ConfigError
+from harness.plugin.farm import run_options
 from harness.plugin.options import add_options
+from harness.plugin.reporting import title_test
 from harness.plugin.state import RUN_STATE, RunState, run_state
-from harness.registry import DeviceRegistry, RunOptions
+from harness.registry import DeviceRegistry
 from harness.spec import load_edition
+
+WAIVED_DEVIATIONS = pytest.StashKey[tuple[str, ...]]()  # the ids (D1...) of the waivers a test falls under
 
 MARKERS = (
     "requirement(*ids): requirement ids of the spec edition that this test checks",
@@ -31,18 +35,9 @@ def pytest_configure(config: pytest.Config) -> None:
         edition = load_edition(config.getoption("spec_edition"))
         waiver_option = config.getoption("waivers")
         seeded = config.getoption("emulator_seeded_deviation")
-        inventory = config.getoption("inventory")
         if seeded:
             check_options(config.getoption("emulator_profile"), seeded)
-        registry = DeviceRegistry(
-            RunOptions(
-                device_ids=tuple(config.getoption("device")),
-                profile=config.getoption("emulator_profile"),
-                emulator_args=("--seed-deviation", seeded) if seeded else (),
-                inventory=Path(inventory) if inventory else None,
-                transport=config.getoption("transport"),
-            )
-        )
+        registry = DeviceRegistry(run_options(config))
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[RUN_STATE] = RunState(edition, registry, waiver_option)
@@ -65,6 +60,11 @@ def requirement_ids(item: pytest.Item) -> list[str]:
     return [rid for marker in item.iter_markers("requirement") for rid in marker.args]
 
 
+def waived_deviations(item: pytest.Item) -> tuple[str, ...]:
+    """The ids of the known deviations (waivers) that cover the test's requirements on its device."""
+    return item.stash.get(WAIVED_DEVIATIONS, ())
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     state = run_state(config)
     problems = []
@@ -75,6 +75,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             except ConfigError as exc:
                 problems.append(f"{item.nodeid}: {exc}")
         _mark_waived(item, state)
+        title_test(item)
     if problems:
         raise pytest.UsageError("unknown requirement ids:\n  " + "\n  ".join(problems))
     dump = config.getoption("requirements_json")
@@ -91,7 +92,9 @@ def _mark_waived(item: pytest.Item, state: RunState) -> None:
     waivers = state.waivers_for(device_id) if isinstance(device_id, str) else None
     if waivers is None:
         return
-    hits = {w.describe() for rid in requirement_ids(item) if (w := waivers.waiver_for(rid)) is not None}
+    found = [w for rid in requirement_ids(item) if (w := waivers.waiver_for(rid)) is not None]
+    hits = {w.describe() for w in found}
+    item.stash[WAIVED_DEVIATIONS] = tuple(sorted({w.id for w in found}))
     if hits:
         item.add_marker(
             pytest.mark.xfail(raises=AssertionError, strict=False, reason="; ".join(sorted(hits)))

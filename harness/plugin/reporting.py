@@ -6,14 +6,15 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import allure
+import pytest
 from allure_commons import plugin_manager
 from allure_commons.types import AttachmentType
 
 from harness.device.device import Device
-from harness.reports.allure_meta import EDITION_LABEL
+from harness.reports.allure_meta import DEVIATION_LABEL, EDITION_LABEL, REQUIREMENT_LABEL
 from harness.spec.model import Edition, Requirement
 from harness.trace import TraceRecord
 
@@ -25,12 +26,21 @@ def _text(value: Any, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def rename_step(uuid: UUID, title: str) -> None:
+    """Give a running step its final title (allure-pytest's reporter holds the running steps)."""
+    for plugin in plugin_manager.get_plugins():
+        step = getattr(getattr(plugin, "allure_logger", None), "get_item", lambda _: None)(uuid)
+        if step is not None:
+            step.name = title
+
+
 @contextmanager
 def allure_step(record: TraceRecord) -> Iterator[None]:
     """A Trace listener: the action becomes a step; its details are parameters, its result attached."""
     uuid = uuid4()
     params = {key: _text(value) for key, value in record.details.items()}
-    plugin_manager.hook.start_step(uuid=uuid, title=f"{record.kind}: {record.title}", params=params)
+    title = record.title
+    plugin_manager.hook.start_step(uuid=uuid, title=f"{record.kind}: {title}", params=params)
     exc_info: tuple[Any, Any, Any] = (None, None, None)
     try:
         yield
@@ -40,6 +50,8 @@ def allure_step(record: TraceRecord) -> Iterator[None]:
     finally:
         if record.result not in (None, ""):
             allure.attach(_text(record.result, 20_000), name="result", attachment_type=AttachmentType.TEXT)
+        if record.title != title:  # the action named its outcome (e.g. how long the shim took to start)
+            rename_step(uuid, f"{record.kind}: {record.title}")
         plugin_manager.hook.stop_step(
             uuid=uuid, title=record.title, exc_type=exc_info[0], exc_val=exc_info[1], exc_tb=exc_info[2]
         )
@@ -50,7 +62,7 @@ def label_requirements(edition: Edition, requirements: list[Requirement]) -> Non
     allure.dynamic.epic(edition.module)
     allure.dynamic.label(EDITION_LABEL, edition.id)
     for requirement in requirements:
-        allure.dynamic.label("requirement", requirement.id)
+        allure.dynamic.label(REQUIREMENT_LABEL, requirement.id)
         allure.dynamic.link(edition.link(requirement), name=f"{requirement.id} (spec)")
     if requirements:
         first = requirements[0]
@@ -58,6 +70,40 @@ def label_requirements(edition: Edition, requirements: list[Requirement]) -> Non
         allure.dynamic.story(first.story)
         worst = max((r.severity for r in requirements), key=SEVERITY_ORDER.index)
         allure.dynamic.severity(worst)
+
+
+def sentence_of(function_name: str) -> str:
+    """A sentence from a test function's name: ``test_start_is_refused`` → "Start is refused"."""
+    words = function_name.removeprefix("test_").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def title_test(item: pytest.Item) -> None:
+    """At collection: the test's Allure title, a sentence from its name (its docstring stays the
+    description), unless it has an ``@allure.title`` of its own."""
+    function = getattr(item, "function", None)
+    if function is not None and not hasattr(function, "__allure_display_name__"):
+        allure.title(sentence_of(getattr(item, "originalname", item.name)))(function)
+
+
+def name_case(item: pytest.Item) -> None:
+    """A parametrized test's case (its id without the device) as a parameter, when no single
+    parameter's value already says it."""
+    name = getattr(item, "originalname", item.name)
+    case = item.name.removeprefix(name).removeprefix("[").removesuffix("]")
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    device = params.get("device")
+    if isinstance(device, str):
+        case = "" if case == device else case.removeprefix(f"{device}-").removesuffix(f"-{device}")
+    if case and case not in {str(value) for value in params.values()}:
+        allure.dynamic.parameter("case", case)
+
+
+def label_deviations(deviation_ids: tuple[str, ...]) -> None:
+    """The known deviations (waiver ids, D1...) a test falls under, as ``deviation`` labels."""
+    for deviation_id in deviation_ids:
+        allure.dynamic.label(DEVIATION_LABEL, deviation_id)
 
 
 def describe_device(device: Device) -> None:

@@ -181,4 +181,5 @@ def merge(phases: list[pytest.TestReport]) -> TestRecord:
         message=message,
         duration=round(sum(report.duration for report in phases), 3),
         teardown_error=teardown_error,
+        worker=getattr(setup, "worker_id", ""),
     )

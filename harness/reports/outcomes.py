@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -29,3 +30,11 @@ TEST_VERDICTS: tuple[Verdict, ...] = tuple(v for v in Verdict if v is not Verdic
 def strongest(verdicts: list[Verdict]) -> Verdict:
     """The verdict a matrix cell shows for these test verdicts (``NOT_RUN`` when there are none)."""
     return min(verdicts, key=PRECEDENCE.index, default=Verdict.NOT_RUN)
+
+
+_EXCEPTION_CLASS = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*: ")
+
+
+def without_exception_class(message: str) -> str:
+    """An exception's own words: ``harness.errors.SpecDeviation: got X`` → ``got X``."""
+    return _EXCEPTION_CLASS.sub("", message, count=1)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.reports.history import HISTORY_LIMIT
 
 DEFAULT_RESULTS = Path("reports/allure-results")
 DEFAULT_REPORT = Path("reports/allure-report")
@@ -51,8 +54,25 @@ class ReportPaths:
         return (self.junit, self.verdicts, self.matrix_markdown, self.matrix_json, self.pytest_log)
 
 
+def _at_least_one(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("the history keeps at least 1 run")
+    return number
+
+
+def open_command(paths: ReportPaths) -> str:
+    """The `ohos-hil report --open` command line that shows these paths' report."""
+    words = ["ohos-hil", "report", "--open"]
+    if paths.results.resolve() != DEFAULT_RESULTS.resolve():
+        words += ["--results", str(paths.results)]
+    if paths.report.resolve() != DEFAULT_REPORT.resolve():
+        words += ["--report", str(paths.report)]
+    return " ".join(shlex.quote(word) for word in words)
+
+
 def add_path_options(parser: argparse.ArgumentParser) -> None:
-    """``--results`` and ``--report``, as `ohos-hil run` and `ohos-hil report` share them."""
+    """``--results``, ``--report`` and ``--history-limit``, as `ohos-hil run` and `ohos-hil report` share them."""
     parser.add_argument(
         "--results",
         type=Path,
@@ -61,4 +81,11 @@ def add_path_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--report", type=Path, default=DEFAULT_REPORT, help=f"HTML report folder (default {DEFAULT_REPORT})"
+    )
+    parser.add_argument(
+        "--history-limit",
+        type=_at_least_one,
+        default=HISTORY_LIMIT,
+        metavar="N",
+        help=f"runs the report's history keeps (default {HISTORY_LIMIT})",
     )

@@ -14,12 +14,13 @@ from harness.reports.allure3 import Allure3
 from harness.reports.allure_meta import (
     CATEGORIES,
     environment,
+    resolutions,
     write_categories,
     write_environment,
     write_executor,
     write_matrix_attachments,
 )
-from harness.reports.history import history_without, keep_history
+from harness.reports.history import HISTORY_LIMIT, history_without, keep_history
 from harness.reports.matrix import ConformanceMatrix, build_matrix, matrix_json, matrix_markdown
 from harness.reports.paths import ReportPaths
 from harness.reports.results_dir import ResultsScan, scan_results
@@ -65,9 +66,9 @@ def _check_replaceable(report: Path) -> None:
         )
 
 
-def generate_report(paths: ReportPaths, allure: Allure3) -> Path:
+def generate_report(paths: ReportPaths, allure: Allure3, history_limit: int = HISTORY_LIMIT) -> Path:
     """The HTML report of ``paths.results`` in ``paths.report`` (replaced only once the new one is made),
-    with the history of the runs before; returns its index.html."""
+    with the history of the runs before (the last ``history_limit`` runs); returns its index.html."""
     scan = scan_results(paths.results)
     name = report_name(scan)
     write_executor(paths.results, name)
@@ -76,11 +77,12 @@ def generate_report(paths: ReportPaths, allure: Allure3) -> Path:
     paths.report.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".ohos-hil-report-", dir=paths.report.parent) as tmp:
         work = Path(tmp)
-        staged_history = history_without(paths.history, name, work / "history.jsonl")
+        staged_history = history_without(paths.history, name, work / "history.jsonl", history_limit)
         config = {
             "name": name,
             "historyPath": str(staged_history),
             "categories": CATEGORIES,
+            "resolutions": resolutions(scan.deviations, work / "known-issues.json"),
             "plugins": {"awesome": {"options": {"reportName": name, "groupBy": GROUP_BY}}},
         }
         allure.generate(paths.results, work / "report", config, work)

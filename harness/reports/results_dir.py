@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigError
-from harness.reports.allure_meta import EDITION_LABEL
+from harness.reports.allure_meta import DEVIATION_LABEL, EDITION_LABEL
 
 _ALLURE_FILE = re.compile(
     r"^(.+-(result|container|globals)\.json|.+-attachment(\.[\w.-]+)?"
@@ -16,10 +16,10 @@ _ALLURE_FILE = re.compile(
 )
 
 
-def clean_results(path: Path) -> None:
-    """Empty ``path`` for a new run, refusing if it holds anything an Allure writer did not put there."""
+def replaceable_entries(path: Path) -> list[Path]:
+    """What ``path`` holds, if only an Allure writer put it there; a ConfigError otherwise."""
     if not path.exists():
-        return
+        return []
     if not path.is_dir():
         raise ConfigError(f"results folder {path} is a file")
     entries = list(path.iterdir())
@@ -29,7 +29,12 @@ def clean_results(path: Path) -> None:
             f"refusing to clean {path}: it holds files that are not Allure results "
             f"({', '.join(strangers[:3])}); give --results an empty or new folder"
         )
-    for entry in entries:
+    return entries
+
+
+def clean_results(path: Path) -> None:
+    """Empty ``path`` for a new run, refusing if it holds anything an Allure writer did not put there."""
+    for entry in replaceable_entries(path):
         entry.unlink()
 
 
@@ -40,6 +45,7 @@ class ResultsScan:
     results: int
     editions: tuple[str, ...]
     started_ms: int
+    deviations: tuple[str, ...] = ()  # the known deviations (waiver ids) the tests fall under
 
 
 def scan_results(path: Path) -> ResultsScan:
@@ -50,6 +56,7 @@ def scan_results(path: Path) -> ResultsScan:
     if not files:
         raise ConfigError(f"{path} holds no Allure results (*-result.json): run `ohos-hil run` first")
     editions: set[str] = set()
+    deviations: set[str] = set()
     starts = []
     for file in files:
         try:
@@ -60,6 +67,7 @@ def scan_results(path: Path) -> ResultsScan:
             raise ConfigError(f"{file}: not an Allure result (a JSON object was expected)")
         labels = [label for label in result.get("labels") or () if isinstance(label, dict)]
         editions.update(str(label.get("value")) for label in labels if label.get("name") == EDITION_LABEL)
+        deviations.update(str(label.get("value")) for label in labels if label.get("name") == DEVIATION_LABEL)
         if isinstance(result.get("start"), int):
             starts.append(result["start"])
     if not editions:
@@ -67,4 +75,4 @@ def scan_results(path: Path) -> ResultsScan:
             f"{path} holds {len(files)} Allure results, but none from ohos-hil (no test has a "
             f"{EDITION_LABEL!r} label); give --results the results folder of an ohos-hil run"
         )
-    return ResultsScan(len(files), tuple(sorted(editions)), min(starts, default=0))
+    return ResultsScan(len(files), tuple(sorted(editions)), min(starts, default=0), tuple(sorted(deviations)))

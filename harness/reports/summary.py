@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+import textwrap
 
-from harness.reports.matrix import ConformanceMatrix
-from harness.reports.outcomes import PRECEDENCE, TEST_VERDICTS, Verdict
+from harness.reports.matrix import HOST, ConformanceMatrix
+from harness.reports.outcomes import PRECEDENCE, TEST_VERDICTS, Verdict, without_exception_class
 from harness.reports.verdict_log import RunVerdicts, TestRecord
 
 EXIT_CONFORMANT = 0
@@ -50,33 +51,94 @@ VERDICT_LINES = {
     EXIT_DEVIATIONS: "DEVIATIONS FOUND",
     EXIT_INFRASTRUCTURE: "INCOMPLETE: infrastructure errors",
 }
+WRAP_WIDTH = 110
+MESSAGE_INDENT = "      "
 
 
-def _first_line(text: str, limit: int = 160) -> str:
+def not_run(matrix: ConformanceMatrix) -> int:
+    """How many requirements of the edition went unchecked on at least one device of the run."""
+    devices = [device for device in matrix.devices if device != HOST] or list(matrix.devices)
+    return sum(
+        any(matrix.cell(row.id, device).verdict is Verdict.NOT_RUN for device in devices)
+        for row in matrix.requirements
+    )
+
+
+def verdict_line(code: int, matrix: ConformanceMatrix) -> str:
+    """The run's verdict; PARTIAL when the selection left requirements unchecked."""
+    unchecked = not_run(matrix)
+    if not unchecked:
+        return f"{VERDICT_LINES[code]} (exit {code})"
+    partial = f"PARTIAL: {unchecked} of {len(matrix.requirements)} requirements not run"
+    if code == EXIT_CONFORMANT:
+        return f"{partial}; conformant in what ran (exit {code})"
+    return f"{VERDICT_LINES[code]}; {partial} (exit {code})"
+
+
+def wrapped(text: str, indent: str = MESSAGE_INDENT) -> list[str]:
+    """The first line of ``text`` in full, wrapped between words (a long word is never broken)."""
     line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return textwrap.wrap(
+        line, WRAP_WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
+        break_long_words=False, break_on_hyphens=False,
+    )  # fmt: skip
 
 
-def _listed(title: str, entries: list[tuple[str, str]]) -> list[str]:
-    """A titled list of (test, message) entries, cut at :data:`LIST_LIMIT`."""
+def message_lines(test: TestRecord) -> list[str]:
+    """A test's message as the console shows it: the requirement ids first, then the answer in full."""
+    if not test.message:
+        return []
+    ids = ", ".join(test.requirements)
+    if test.verdict is Verdict.DEVIATION:
+        answer = without_exception_class(test.message)
+        return wrapped(f"{ids}: {answer}" if ids else answer)
+    return wrapped(test.message)
+
+
+def _listed(title: str, entries: list[tuple[str, list[str]]]) -> list[str]:
+    """A titled list of (test, message lines) entries, cut at :data:`LIST_LIMIT`."""
     if not entries:
         return []
     lines = ["", f"{title} ({len(entries)})"]
     for nodeid, message in entries[:LIST_LIMIT]:
         lines.append(f"  {nodeid}")
-        if message:
-            lines.append(f"      {_first_line(message)}")
+        lines += message
     if len(entries) > LIST_LIMIT:
         lines.append(f"  … and {len(entries) - LIST_LIMIT} more (see the report)")
     return lines
 
 
+def _deviating_requirements(tests: list[TestRecord]) -> list[str]:
+    ids = sorted({rid for test in tests for rid in test.requirements})
+    if not ids:
+        return []
+    return ["", f"Deviating requirements ({len(ids)})", *wrapped(", ".join(ids), "  ")]
+
+
+def _known(tests: list[TestRecord]) -> list[str]:
+    """Known deviations by waiver: how many tests, which requirements."""
+    if not tests:
+        return []
+    by_waiver: dict[str, list[TestRecord]] = {}
+    for test in tests:
+        by_waiver.setdefault(test.message or "no waiver named", []).append(test)
+    lines = ["", f"Known deviations (waived): {len(tests)} tests, {len(by_waiver)} deviations"]
+    for waiver, waived in by_waiver.items():
+        lines += wrapped(f"{len(waived)} × {waiver}", "  ")
+        ids = sorted({rid for test in waived for rid in test.requirements})
+        lines += wrapped("requirements: " + ", ".join(ids))
+    return lines
+
+
 def _skipped(tests: Iterable[TestRecord]) -> list[str]:
-    reasons = Counter(_first_line(test.message) or "no reason given" for test in tests)
+    reasons = Counter(
+        (test.message.strip().splitlines() or ["no reason given"])[0] for test in tests
+    )
     if not reasons:
         return []
     lines = ["", f"Skipped ({sum(reasons.values())}), by reason"]
-    lines += [f"  {count} × {reason}" for reason, count in reasons.most_common(LIST_LIMIT)]
+    for reason, count in reasons.most_common(LIST_LIMIT):
+        lines += wrapped(f"{count} × {reason}", "  ")
     if len(reasons) > LIST_LIMIT:
         lines.append(f"  … and {len(reasons) - LIST_LIMIT} more reasons")
     return lines
@@ -100,20 +162,21 @@ def summary_lines(run: RunVerdicts, matrix: ConformanceMatrix) -> list[str]:
     lines = [f"ohos-hil run · {run.edition} · {devices} · {tests}", ""]
     width = max(len(name) for name in COUNT_NAMES.values())
     lines += [f"  {name:<{width}}  {len(by_verdict[verdict])}" for verdict, name in COUNT_NAMES.items()]
-    broken = [(t.nodeid, t.message) for t in by_verdict[Verdict.BROKEN]]
+    broken = [(t.nodeid, message_lines(t)) for t in by_verdict[Verdict.BROKEN]]
     broken += [
-        (f"{t.nodeid} (teardown)", t.teardown_error)
+        (f"{t.nodeid} (teardown)", wrapped(t.teardown_error))
         for t in infrastructure_failures(run)
         if t.verdict is not Verdict.BROKEN
     ]
-    lines += _listed("Deviations", [(t.nodeid, t.message) for t in by_verdict[Verdict.DEVIATION]])
+    deviations = by_verdict[Verdict.DEVIATION]
+    lines += _listed("Deviations", [(t.nodeid, message_lines(t)) for t in deviations])
+    lines += _deviating_requirements(deviations)
     lines += _listed("Infrastructure errors", broken)
     lines += _listed(
         "Stale waivers: the device conforms now, remove the waiver",
-        [(t.nodeid, t.message) for t in by_verdict[Verdict.STALE_WAIVER]],
+        [(t.nodeid, message_lines(t)) for t in by_verdict[Verdict.STALE_WAIVER]],
     )
-    waived = by_verdict[Verdict.KNOWN_DEVIATION]
-    lines += _listed("Known deviations (waived)", [(t.nodeid, t.message) for t in waived])
+    lines += _known(by_verdict[Verdict.KNOWN_DEVIATION])
     lines += _skipped(by_verdict[Verdict.SKIPPED])
     lines += _coverage(matrix)
     return lines

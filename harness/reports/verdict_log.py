@@ -30,7 +30,8 @@ class RequirementRow:
 
 @dataclass(frozen=True)
 class TestRecord:
-    """What one test found. ``teardown_error`` is a teardown failure that did not change the verdict."""
+    """What one test found. ``teardown_error`` is a teardown failure that did not change the verdict;
+    ``worker`` the pytest-xdist worker that ran it (``gw0``...; empty without xdist)."""
 
     nodeid: str
     name: str
@@ -40,6 +41,7 @@ class TestRecord:
     message: str = ""
     duration: float = 0.0
     teardown_error: str = ""
+    worker: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class RunVerdicts:
                 message=record.get("message", ""),
                 duration=float(record.get("duration", 0.0)),
                 teardown_error=record.get("teardown_error", ""),
+                worker=record.get("worker", ""),
             )
             self.tests.append(test)
             return test

@@ -1,7 +1,9 @@
-"""`ohos-hil emulator serve` on the fixed ports of devices/emulator.yaml, driven through that inventory."""
+"""`ohos-hil emulator serve` on ports of its own choosing, driven through devices/emulator.yaml and
+through the endpoints file it writes in its state folder (both are inventories)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,8 +15,8 @@ from ohos_protocol.processes import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = REPO / "devices" / "emulator.yaml"
-SERVE = ["--devices", "2", "--hdc-port", "18710", "--ssh-port", "18722", "--serial-port", "18730"]
-SERVE += ["--serial-login", "root:OHOS_HIL_SERIAL_PASSWORD"]  # as devices/emulator.yaml says
+SERVE = ["--devices", "2", "--hdc-port", "0"]  # free ports for hdc, SSH and the consoles
+SERVE += ["--serial-login", "root:OHOS_HIL_SERIAL_PASSWORD"]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def served(tmp_path_factory: pytest.TempPathFactory):
             break
     else:
         pytest.fail("`emulator serve` ended before it was ready:\n" + "".join(lines))
-    yield env, "".join(lines)
+    yield env, "".join(lines), state
     stop_process(process, 15)
 
 
@@ -55,21 +57,31 @@ def ohos_hil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-def test_serve_prints_every_endpoint(served):
-    _, banner = served
-    for endpoint in (
-        "hdc server  127.0.0.1:18710",
-        "port=18722",
-        "port=18723",
-        "socket://127.0.0.1:18730",
-        "socket://127.0.0.1:18731",
-        "pty=/dev/pts/",
-    ):
-        assert endpoint in banner
+def test_serve_prints_every_endpoint_and_writes_them_as_an_inventory(served):
+    _, banner, state = served
+    endpoints = json.loads((state / "endpoints.json").read_text())
+    assert f"hdc server  {endpoints['hdc']}" in banner
+    for device in endpoints["devices"]:
+        transports = device["transports"]
+        assert f"port={transports['ssh']['port']}" in banner
+        assert transports["serial"]["socket"] in banner
+        assert transports["serial"]["login"] == {"user": "root", "password_env": "OHOS_HIL_SERIAL_PASSWORD"}
+    assert f"inventory   {state / 'endpoints.json'}" in banner
+    assert "pty=/dev/pts/" in banner
+
+
+def test_the_endpoints_file_is_an_inventory(served):
+    env, _, state = served
+    result = ohos_hil(env, "devices", "--inventory", str(state / "endpoints.json"), "--transport", "serial")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line.split()[:3] for line in result.stdout.splitlines()[1:]] == [
+        ["emu-0001", "serial", "yes"],
+        ["emu-0002", "serial", "yes"],
+    ]
 
 
 def test_every_device_is_reachable_over_every_transport(served):
-    env, _ = served
+    env, _, _ = served
     result = ohos_hil(env, "devices", "--inventory", str(INVENTORY))
     assert result.returncode == 0, result.stdout + result.stderr
     rows = [line.split() for line in result.stdout.splitlines()[1:]]
@@ -81,7 +93,7 @@ def test_every_device_is_reachable_over_every_transport(served):
 
 
 def test_doctor_gives_a_verdict_per_transport(served):
-    env, _ = served
+    env, _, _ = served
     result = ohos_hil(env, "doctor", "emu-0002", "--inventory", str(INVENTORY))
     assert result.returncode == 0, result.stdout + result.stderr
     for transport in ("hdc", "ssh", "serial"):

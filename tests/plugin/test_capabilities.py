@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from harness.child_pytest import run_child
 from harness.reports.outcomes import Verdict
-from harness.reports.verdict_log import read_verdicts
 from ohos_protocol.processes import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,32 +52,13 @@ def bare_inventory(tmp_path_factory: pytest.TempPathFactory):
     stop_process(process, 15)
 
 
-def test_tests_needing_missing_capabilities_are_skipped_with_the_reason(bare_inventory, tmp_path):
-    log = tmp_path / "verdicts.jsonl"
+def test_tests_needing_missing_capabilities_are_skipped_with_the_reason(bare_inventory):
     suites = [
         "suites/gallery_sync/test_error_types.py",
         "suites/gallery_sync/test_start_errors.py",
         "suites/download/test_stop.py",
     ]
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            *suites,
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--inventory={bare_inventory}",
-            f"--verdict-log={log}",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    run = read_verdicts(log)
+    run = run_child([*suites, "-q", f"--inventory={bare_inventory}"], timeout=600).verdicts
     assert run.tests, "the tests ran"
     verdicts = {test.verdict for test in run.tests}
     assert verdicts <= {Verdict.SKIPPED, Verdict.PASS}, [(t.nodeid, t.verdict, t.message) for t in run.tests]

@@ -5,6 +5,8 @@ Kept out of the suites so that those tests do not depend on how the suites are n
 10 % battery); the second one passes on every profile. Not collected by `pytest tests` (no test_ prefix).
 """
 
+import threading
+
 import pytest
 
 from harness.shim.values import Callback
@@ -19,3 +21,8 @@ def test_e2e_case_start_unplugged_at_12_percent_is_refused(cloudsync, battery):
 @pytest.mark.requirement("GallerySync.on.param.evt")
 def test_e2e_case_on_with_an_unknown_event_throws_401(cloudsync):
     cloudsync.gallery_sync().call("on", "bogus", Callback("listener")).expect_error(401, "thrown")
+
+
+def test_e2e_waits_to_be_interrupted(device):
+    """Picked on its own (``-k e2e_waits``) by the test that interrupts a run."""
+    threading.Event().wait(120)

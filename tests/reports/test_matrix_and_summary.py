@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from harness.reports.matrix import build_matrix, matrix_html, matrix_json, matrix_markdown
 from harness.reports.outcomes import Verdict
-from harness.reports.summary import exit_status, summary_lines
+from harness.reports.summary import exit_status, summary_lines, verdict_line
 from harness.reports.verdict_log import RunVerdicts
 
 REQUIREMENTS = ["A.one", "A.two", "B.three", "B.four"]
@@ -135,8 +135,55 @@ def test_the_summary_counts_lists_groups_skips_and_gives_coverage_per_device():
     text = "\n".join(lines)
     assert "  conformant             1" in lines
     assert "  deviations             1" in lines
-    assert "Deviations (1)\n  suites/t.py::test_0[emu-0001]\n      why 0" in text
+    assert "Deviations (1)\n  suites/t.py::test_0[emu-0001]\n      A.one: why 0" in text
+    assert "Deviating requirements (1)\n  A.one" in text
     assert "Skipped (2), by reason\n  2 × emu lacks battery_control" in text
     assert "  emu-0001  1 DEVIATION · 1 skipped · 2 not run" in lines
     assert "  emu-0002  1 pass · 1 skipped · 2 not run" in lines
     assert len(lines) < 40
+
+
+ANSWER = (
+    "harness.errors.SpecDeviation: GallerySync.start() [promise]: expected rejected error 22400003 "
+    "('Battery level warning.'), got resolved undefined after the device reported capacity=12 charging=False "
+    "and the service answered with a returned value"
+)
+
+
+def test_a_long_answer_is_wrapped_between_words_never_cut():
+    run = _run([("DEVIATION", "emu-0001", ["A.one", "B.three"], ANSWER)])
+    text = "\n".join(summary_lines(run, build_matrix(run)))
+    section = text[text.index("Deviations (1)") : text.index("Deviating requirements")]
+    body = section.split("\n", 2)[2]
+    assert max(len(line) for line in body.splitlines()) <= 110
+    expected = "A.one, B.three: " + ANSWER.removeprefix("harness.errors.SpecDeviation: ")
+    assert " ".join(body.split()) == expected  # every word, in order, none cut
+    assert "…" not in section and "SpecDeviation" not in section
+
+
+def test_a_selection_that_left_requirements_unchecked_is_partial():
+    partial = _run([("pass", "emu-0001", ["A.one"]), ("pass", "emu-0002", ["A.one"])], exitstatus=0)
+    assert verdict_line(0, build_matrix(partial)) == (
+        "PARTIAL: 3 of 4 requirements not run; conformant in what ran (exit 0)"
+    )
+    deviating = _run([("DEVIATION", "emu-0001", ["A.one"])])
+    assert verdict_line(1, build_matrix(deviating)) == (
+        "DEVIATIONS FOUND; PARTIAL: 4 of 4 requirements not run (exit 1)"
+    )  # A.one was not run on emu-0002
+    full = _run([("pass", device, REQUIREMENTS) for device in ("emu-0001", "emu-0002")], exitstatus=0)
+    assert verdict_line(0, build_matrix(full)) == "CONFORMANT (exit 0)"
+
+
+def test_known_deviations_are_listed_by_waiver_with_their_requirements():
+    waiver = "known deviation D1: start() is refused only below 10 %"
+    run = _run(
+        [
+            ("known deviation", "emu-0001", ["A.one"], waiver),
+            ("known deviation", "emu-0001", ["A.two"], waiver),
+            ("known deviation", "emu-0002", ["B.three"], "known deviation D2: other"),
+        ]
+    )
+    text = "\n".join(summary_lines(run, build_matrix(run)))
+    assert "Known deviations (waived): 3 tests, 2 deviations" in text
+    assert f"  2 × {waiver}\n      requirements: A.one, A.two" in text
+    assert "  1 × known deviation D2: other\n      requirements: B.three" in text

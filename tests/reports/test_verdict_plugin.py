@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.child_pytest import run_child
 from harness.reports.allure3 import find_allure
 from harness.reports.paths import ReportPaths
 from harness.reports.publish import generate_report
@@ -64,14 +65,9 @@ def kinds_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("kinds")
     (workdir / "test_kinds.py").write_text(KINDS)
     home = workdir / "out"
-    done = subprocess.run(
-        [
-            sys.executable, "-m", "pytest", "test_kinds.py", "-p", "no:cacheprovider", "-q",
-            "--alluredir", str(home / "allure-results"), "--verdict-log", str(home / "verdicts.jsonl"),
-        ],
-        cwd=workdir, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 1, done.stdout + done.stderr
+    arguments = ["test_kinds.py", "-q", "--alluredir", str(home / "allure-results")]
+    done = run_child(arguments, cwd=workdir, timeout=120, verdicts=home / "verdicts.jsonl")
+    assert done.exitstatus == 1, done.output
     return home
 
 
@@ -118,7 +114,7 @@ def _attachment(kinds_run: Path, result: dict, name: str) -> str:
 
 def test_every_device_test_has_device_info_and_its_own_hilog_slice(kinds_run: Path):
     results = _results(kinds_run)
-    shim_test, next_test = results["test_starts_a_shim[emu-0001]"], results["test_deviates[emu-0001]"]
+    shim_test, next_test = results["Starts a shim"], results["Deviates"]
     info = json.loads(_attachment(kinds_run, shim_test, "device info"))
     assert (info["id"], info["transport"], info["api_level"]) == ("emu-0001", "hdc", "10")
     assert info["params"]["const.ohos.apiversion"] == "10"
@@ -130,7 +126,7 @@ def test_every_device_test_has_device_info_and_its_own_hilog_slice(kinds_run: Pa
         ("requirement", "module.import"),
         ("epic", "@ohos.file.cloudSync"),
     } <= labels
-    no_device = results["test_without_a_device"]
+    no_device = results["Without a device"]
     assert not any(a["name"] in ("hilog", "device info") for a in no_device.get("attachments", []))
 
 
@@ -148,8 +144,20 @@ def test_the_allure_3_report_puts_each_test_in_its_category(kinds_run: Path, tmp
 
     categories = {nodes[root]["name"]: leaves(root) for root in widget["roots"]}
     assert categories == {
-        "Spec deviations": {"test_deviates[emu-0001]"},
-        "Known deviations": {"test_waived_and_still_deviating[emu-0001]"},
-        "Stale waivers": {"test_waived_but_conforming[emu-0001]"},
-        "Infrastructure errors": {"test_breaks[emu-0001]", "test_waived_but_broken[emu-0001]"},
+        "Spec deviations": {"Deviates"},
+        "Known deviations": {"Waived and still deviating"},
+        "Stale waivers": {"Waived but conforming"},
+        "Infrastructure errors": {"Breaks", "Waived but broken"},
     }
+    groups = {
+        nodes[root]["name"]: sorted(nodes[child]["name"] for child in nodes[root]["childrenIds"])
+        for root in widget["roots"]
+    }
+    assert groups["Spec deviations"] == ["requirement: SyncState.UPLOADING"]
+    assert groups["Known deviations"] == ["deviation: W1"]
+    assert groups["Infrastructure errors"] == ["infrastructure: device health"]
+    messages = {name: result["statusDetails"]["message"] for name, result in _results(kinds_run).items()
+                if result["status"] != "passed"}  # fmt: skip
+    assert messages["Deviates"].startswith("SyncState.UPLOADING: the device said hi")
+    assert messages["Breaks"] == "device health: emu-0001: lab broke"
+    assert messages["Waived and still deviating"].startswith("known deviation W1 · SyncState.DOWNLOADING: ")

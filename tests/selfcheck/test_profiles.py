@@ -9,35 +9,21 @@ waivers are reported stale.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from harness.child_pytest import run_child
 from harness.reports.outcomes import Verdict
-from harness.reports.verdict_log import RunVerdicts, read_verdicts
+from harness.reports.verdict_log import RunVerdicts
 from harness.spec import load_edition
 from harness.waivers import load_waivers
 
-REPO = Path(__file__).resolve().parents[2]
 WAIVERS = load_waivers("ohos-4.0", load_edition("api10-doc"))
 
 
 def run_suites(tmp_path: Path, *options: str) -> RunVerdicts:
-    log = tmp_path / "verdicts.jsonl"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "suites",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        f"--verdict-log={log}",
-    ]
-    subprocess.run([*command, *options], cwd=REPO, capture_output=True, text=True, timeout=900, check=False)
-    return read_verdicts(log)
+    return run_child(["suites", "-q", *options], verdicts=tmp_path / "verdicts.jsonl").verdicts
 
 
 def by_verdict(run: RunVerdicts, verdict: Verdict) -> list[str]:

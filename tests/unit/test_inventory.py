@@ -110,3 +110,38 @@ def test_unknown_device_and_missing_transport_are_clear(tmp_path):
         inventory.device("d2")
     with pytest.raises(ConfigError, match=r"device d1 has no serial transport \(it has: hdc\)"):
         inventory.device("d1").target("serial")
+
+
+ENDPOINTS = """{"profile": "api10-doc", "stateDir": "S", "hdc": "127.0.0.1:40001", "devices": [
+ {"id": "emu-0001", "transports": {
+   "hdc": {"server": "127.0.0.1:40001", "connect_key": "emu-0001"},
+   "ssh": {"host": "127.0.0.1", "port": 40002, "user": "root", "key_file": "emu-0001/ssh/id_ed25519"}},
+  "capabilities": ["root"]}]}"""
+
+
+def test_devices_emulator_yaml_reads_the_served_endpoints_of_any_ports(tmp_path, monkeypatch):
+    (tmp_path / "endpoints.json").write_text(ENDPOINTS)
+    monkeypatch.setenv("OHOS_HIL_EMULATOR_STATE", str(tmp_path))
+    inventory = load_inventory(REPO / "devices" / "emulator.yaml")
+    device = inventory.device("emu-0001")
+    assert device.target(None) == ("hdc", HdcTarget("127.0.0.1", 40001, "emu-0001"))
+    _, ssh = device.target("ssh")
+    assert ssh.port == 40002 and ssh.key_file == tmp_path / "emu-0001" / "ssh" / "id_ed25519"
+
+
+def test_an_unset_variable_takes_its_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("OHOS_HIL_NO_SUCH_STATE", raising=False)
+    (tmp_path / "served").mkdir()
+    (tmp_path / "served" / "endpoints.json").write_text(ENDPOINTS)
+    inventory = load_inventory(
+        write(tmp_path, "endpoints: ${OHOS_HIL_NO_SUCH_STATE:-served}/endpoints.json\n")
+    )
+    assert list(inventory.devices) == ["emu-0001"]
+
+
+def test_a_missing_endpoints_file_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("OHOS_HIL_EMULATOR_STATE", str(tmp_path / "nothing-served"))
+    with pytest.raises(ConfigError, match=r"emulator.yaml:\d+.*no endpoints file .*nothing-served/endpoints"):
+        load_inventory(REPO / "devices" / "emulator.yaml")
+    with pytest.raises(ConfigError, match="lists its devices"):
+        load_inventory(write(tmp_path, "profile: x\n"))
