@@ -94,6 +94,8 @@ def test_a_run_reserves_all_four_places_and_passes_on_each(lab: Lab, tmp_path: P
         assert steps[f"labgrid: acquire {place}"]["status"] == "passed"
         assert steps[f"labgrid: release {place}"]["status"] == "passed"
     assert "hostA-emu-0001 | hostA |" in (tmp_path / "conformance-matrix.md").read_text()
+    in_report = (tmp_path / "allure-results" / "ohos-hil-matrix-attachment.html").read_text()
+    assert "<td>hostB-emu-0002</td><td>hostB</td>" in in_report
     assert acquired(lab) == {}
 
 
