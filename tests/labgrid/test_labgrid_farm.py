@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from lab_processes import Lab
+from lab_processes import Lab, LabProcesses, free_port, lab_env
 
 from harness.controls.journal import RestoreJournal
 from harness.labgrid.session import LabgridSession
@@ -94,6 +94,8 @@ def test_a_run_reserves_all_four_places_and_passes_on_each(lab: Lab, tmp_path: P
         assert steps[f"labgrid: acquire {place}"]["status"] == "passed"
         assert steps[f"labgrid: release {place}"]["status"] == "passed"
     assert "hostA-emu-0001 | hostA |" in (tmp_path / "conformance-matrix.md").read_text()
+    in_report = (tmp_path / "allure-results" / "ohos-hil-matrix-attachment.html").read_text()
+    assert "<td>hostB-emu-0002</td><td>hostB</td>" in in_report
     assert acquired(lab) == {}
 
 
@@ -183,3 +185,36 @@ def test_a_place_acquired_by_someone_else_is_waited_for_then_named(lab: Lab, tmp
 def test_bad_reservation_options_are_usage_errors(lab: Lab, tmp_path: Path, option: list[str]) -> None:
     done = ohos_hil_run(lab, tmp_path, "--reserve", "os=openharmony", *option)
     assert done.returncode == 64, done.stdout + done.stderr
+
+
+def test_a_coordinator_lost_mid_run_lets_the_run_finish_and_says_so(tmp_path: Path) -> None:
+    processes = LabProcesses(tmp_path / "lab", lab_env(tmp_path / "lab"))
+    (tmp_path / "lab").mkdir()
+    try:
+        port = free_port()
+        own = Lab(f"127.0.0.1:{port}", tmp_path / "lab", processes.env)
+        coordinator = processes.coordinator(port)
+        own.places_command(processes.lab_host("hostC", own.address), "hostC", "api=10")
+        run = start_run(own, tmp_path / "run", "--reserve", "lab_host=hostC", "--count", "2", "-k", KEYWORD)
+        progress = tmp_path / "run" / "out.log"
+        wait_until(lambda: "labgrid: acquired" in progress.read_text(), 120, "the run to acquire its places")
+        coordinator.terminate()
+        coordinator.wait(15)
+        assert run.wait(RUN_SECONDS) == 0, progress.read_text()  # every test ran on the devices it held
+        output = progress.read_text()
+        assert "labgrid: the reservation was lost during the run" in output, output
+        assert "could not release hostC-emu-0001" in output
+    finally:
+        processes.stop()
+
+
+def test_sigterm_releases_every_place(lab: Lab, tmp_path: Path) -> None:
+    run = start_run(lab, tmp_path, *SELECT)
+    wait_until(lambda: len(acquired(lab)) == 4, 120, "the run to acquire four places")
+    wait_until(lambda: "[  1]" in (tmp_path / "out.log").read_text(), 120, "a test to end")
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(120) == 143, (tmp_path / "out.log").read_text()
+    output = (tmp_path / "out.log").read_text()
+    assert all(f"labgrid: released {place}" in output for place in FOUR_PLACES), output
+    assert acquired(lab) == {}
+    assert not any(pending_journal_entries(lab).values())
