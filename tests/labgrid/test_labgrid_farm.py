@@ -218,3 +218,32 @@ def test_sigterm_releases_every_place(lab: Lab, tmp_path: Path) -> None:
     assert all(f"labgrid: released {place}" in output for place in FOUR_PLACES), output
     assert acquired(lab) == {}
     assert not any(pending_journal_entries(lab).values())
+
+
+def test_lg_coordinator_stands_for_the_option(lab: Lab, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "harness.cli.main", "run", "--no-report", "--reserve", "os=none"]
+    env = dict(lab.env, LG_COORDINATOR=lab.address)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=RUN_SECONDS, check=False)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no labgrid place matches os=none" in done.stderr
+
+
+def test_a_place_whose_exporter_is_gone_is_refused_and_released(tmp_path: Path) -> None:
+    processes = LabProcesses(tmp_path / "lab", lab_env(tmp_path / "lab"))
+    (tmp_path / "lab").mkdir()
+    try:
+        port = free_port()
+        own = Lab(f"127.0.0.1:{port}", tmp_path / "lab", processes.env)
+        processes.coordinator(port)
+        own.places_command(processes.lab_host("hostD", own.address), "hostD", "api=10")
+        exporter = processes.processes[-1]
+        exporter.terminate()
+        exporter.wait(15)
+        wait_until(lambda: "hostD" not in own.client("resources").stdout, 30, "its resources to go")
+        done = ohos_hil_run(own, tmp_path / "run", "--reserve", "name=hostD-emu-0001")
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "hostD-emu-0001 has no transport" in done.stderr
+        assert "is its exporter running?" in done.stderr
+        assert acquired(own) == {}
+    finally:
+        processes.stop()
