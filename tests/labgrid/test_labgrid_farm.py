@@ -181,10 +181,15 @@ def test_a_place_acquired_by_someone_else_is_waited_for_then_named(lab: Lab, tmp
     assert acquired(lab) == {}
 
 
-@pytest.mark.parametrize("option", [["--count", "0"], ["--inventory", "devices/emulator.yaml"]])
+@pytest.mark.parametrize(
+    "option",
+    [["--count", "0"], ["--inventory", "devices/emulator.yaml"], ["--count", "1", "-n", "2"]],
+    ids=["no-places", "with-inventory", "more-workers-than-places"],
+)
 def test_bad_reservation_options_are_usage_errors(lab: Lab, tmp_path: Path, option: list[str]) -> None:
-    done = ohos_hil_run(lab, tmp_path, "--reserve", "os=openharmony", *option)
+    done = ohos_hil_run(lab, tmp_path, "--reserve", "os=openharmony api=10", *option)
     assert done.returncode == 64, done.stdout + done.stderr
+    assert acquired(lab) == {}
 
 
 def test_a_coordinator_lost_mid_run_lets_the_run_finish_and_says_so(tmp_path: Path) -> None:
