@@ -16,7 +16,8 @@ from ohos_emulator.device import EmulatedDevice
 from ohos_emulator.fronts.hdc import session
 from ohos_emulator.fronts.hdc.context import ServerContext
 from ohos_emulator.fronts.hdc.forwards import ForwardTable
-from ohos_emulator.fronts.resources import Resources, accepted, bound_address, wake
+from ohos_emulator.fronts.limits import DEFAULT_LIMITS, FrontLimits
+from ohos_emulator.fronts.resources import ConnectionCap, Resources, accepted, bound_address, wake
 
 DEFAULT_IDLE_TIMEOUT = 60.0
 CLOSE_TIMEOUT = 5.0
@@ -34,12 +35,18 @@ class HdcServer:
         port: int = 0,
         *,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        limits: FrontLimits = DEFAULT_LIMITS,
     ) -> None:
         self._host = host
         self._port = port
         self._resources = Resources()
         self._context = ServerContext(
-            dict(devices), ForwardTable(self._resources, host), self._resources, idle_timeout
+            dict(devices),
+            ForwardTable(self._resources, host),
+            self._resources,
+            idle_timeout,
+            limits.frame_timeout,
+            ConnectionCap("hdc server", limits.max_connections),
         )
         self._listener: socket.socket | None = None
 
@@ -60,14 +67,19 @@ class HdcServer:
 
     def _accept(self) -> None:
         assert self._listener is not None
-        for sock, peer in accepted(self._listener, self._resources.closing):
+        cap = self._context.connections
+        for sock, peer in accepted(self._listener, self._resources.closing, "hdc server"):
+            if not cap.admit(sock):
+                continue
             if not self._resources.track(sock):
+                cap.leave()
                 return
             if (
                 self._resources.spawn(f"hdc-channel-{peer[1]}", session.serve, self._context, sock, peer)
                 is None
             ):
                 self._resources.release(sock)
+                cap.leave()
 
     def close(self) -> None:
         """Stop serving: no new connections, commands cancelled, sockets closed, threads joined."""

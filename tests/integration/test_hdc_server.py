@@ -288,7 +288,9 @@ def _good_client_works(client: HdcClient) -> None:
 BAD_INPUTS: dict[str, Callable[[Raw], None]] = {
     "garbage instead of the handshake": lambda c: (c.hello(), c.sock.sendall(b"GET / HTTP/1.1\r\n\r\n")),
     "garbage before the handshake": lambda c: c.sock.sendall(b"\x00\x00\x00\x05hello"),
-    "short handshake": lambda c: (c.hello(), c.send(b"OHOS HDC" + bytes(12))),
+    "handshake shorter than the banner": lambda c: (c.hello(), c.send(b"OHOS HDC")),
+    "connect key over 32 bytes": lambda c: (c.hello(), c.send(wire.server_banner() + b"k" * 40)),
+    "handshake over 1 KiB": lambda c: (c.hello(), c.sock.sendall(struct.pack(">I", 1025))),
     "zero-length frame": lambda c: (c.handshake(KEY), c.sock.sendall(b"\0\0\0\0")),
     "length over 16 MiB": lambda c: (c.handshake(KEY), c.sock.sendall(struct.pack(">I", 16 * 2**20 + 1))),
     "truncated frame": lambda c: (
