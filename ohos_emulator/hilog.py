@@ -31,6 +31,18 @@ class LogEntry:
         )
 
 
+@dataclass
+class PersistTask:
+    """One `hilog -w start` task: what it stores, where, how big and how many files."""
+
+    job_id: int
+    types: str
+    compress: str
+    path: str
+    file_size: int
+    file_num: int
+
+
 class Hilog:
     """A bounded log buffer with live subscribers."""
 
@@ -38,6 +50,7 @@ class Hilog:
         self._entries: deque[LogEntry] = deque(maxlen=capacity)
         self._subscribers: list[queue.Queue[LogEntry]] = []
         self._lock = threading.Lock()
+        self.persist_tasks: list[PersistTask] = []
 
     def write(
         self,
@@ -65,10 +78,14 @@ class Hilog:
 
     def subscribe(self) -> queue.Queue[LogEntry]:
         """A queue that receives every entry written from now on; pass it to :meth:`unsubscribe`."""
+        return self.subscribe_with_backlog()[1]
+
+    def subscribe_with_backlog(self) -> tuple[list[LogEntry], queue.Queue[LogEntry]]:
+        """The buffer as it is now and a queue of every later entry, with no gap or overlap."""
         subscriber: queue.Queue[LogEntry] = queue.Queue()
         with self._lock:
             self._subscribers.append(subscriber)
-        return subscriber
+            return list(self._entries), subscriber
 
     def unsubscribe(self, subscriber: queue.Queue[LogEntry]) -> None:
         with self._lock:
