@@ -1,0 +1,24 @@
+"""Steps the Download tests share: a download parked part-way at the lab's held link."""
+
+from __future__ import annotations
+
+from harness.conformance.calls import ApiObject
+from harness.conformance.cloudsync import CloudSync
+from harness.conformance.progress import Progress
+from harness.controls.lab import LabControl
+from harness.shim.client import Style
+
+from .conftest import CloudFile
+
+
+def parked_download(
+    cloudsync: CloudSync, lab: LabControl, file: CloudFile, style: Style = "promise"
+) -> tuple[ApiObject, Progress]:
+    """A listening Download whose download of ``file`` (started in ``style``) waits at the held link."""
+    download = cloudsync.download()
+    progress = cloudsync.progress()
+    download.call("on", "progress", progress.callback).expect_ok()
+    lab.hold_link()
+    download.call("start", file.uri, style=style).expect_ok()
+    lab.wait_transfer_parked()
+    return download, progress
