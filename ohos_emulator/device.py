@@ -134,10 +134,11 @@ class EmulatedDevice:
             self.samgr.release(sa_id)
         self.samgr.hold_down(CLOUDSYNC_SA)
         self.samgr.release(CLOUDSYNC_SA)
-        self.cloud.reset()
-        self.media.reset()
-        self.network.reset()
-        self.set_data_capacity(self._default_capacity)
+        with self.state.one_save():
+            self.cloud.reset()
+            self.media.reset()
+            self.network.reset()
+            self.set_data_capacity(self._default_capacity)
         self.hilog.write("emuctl", "lab reset")
 
     # -- shell ---------------------------------------------------------------------------------------
