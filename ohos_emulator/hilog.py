@@ -6,6 +6,7 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 LEVELS = "DIWEF"
@@ -44,9 +45,10 @@ class PersistTask:
 
 
 class Hilog:
-    """A bounded log buffer with live subscribers."""
+    """A bounded log buffer with live subscribers; entries are stamped with the device's clock."""
 
-    def __init__(self, capacity: int = 20_000) -> None:
+    def __init__(self, capacity: int = 20_000, now: Callable[[], float] = time.time) -> None:
+        self._now = now
         self._entries: deque[LogEntry] = deque(maxlen=capacity)
         self._subscribers: list[queue.Queue[LogEntry]] = []
         self._lock = threading.Lock()
@@ -62,7 +64,7 @@ class Hilog:
         pid: int = 1,
         tid: int | None = None,
     ) -> None:
-        entry = LogEntry(time.time(), pid, tid if tid is not None else pid, level, domain, tag, message)
+        entry = LogEntry(self._now(), pid, tid if tid is not None else pid, level, domain, tag, message)
         with self._lock:
             self._entries.append(entry)
             for subscriber in self._subscribers:
