@@ -1,18 +1,15 @@
-"""The files of the top-level `fixtures/` folder that the harness reads at run time.
-
-`harness/fixtures_data` links to `fixtures/` (one copy in git); the wheel ships the files there, found
-through importlib.resources: the sample photos (`photos/*.jpg`) and the condition presets
+"""The files of the top-level `fixtures/` folder that the harness reads at run time (shipped in the
+wheel, `harness/packaged.py`): the sample photos (`photos/*.jpg`) and the condition presets
 (`conditions/*.yaml`).
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from harness.errors import ConfigError
+from harness.packaged import FIXTURES
 
-FIXTURES = Path(str(files("harness") / "fixtures_data"))
 PHOTOS = FIXTURES / "photos"
 CONDITIONS = FIXTURES / "conditions"
 DEFAULT_PHOTO = "IMG_0001.jpg"
