@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import tracemalloc
 
 import pytest
 
@@ -156,3 +158,55 @@ def test_output_can_go_to_stderr(device):
     assert device.run_command("echo oops >&2; echo fine", out.append, err.append) == 0
     assert (b"".join(out), b"".join(err)) == (b"fine\n", b"oops\n")
     assert not device.fs.exists("/2")
+
+
+MiB = 1024 * 1024
+PEAK_LIMIT = 8 * MiB
+"""The most a streaming command may hold at once (docs/emulator.md: chunks of at most 1 MiB)."""
+
+
+def peak_of(device: EmulatedDevice, line: str) -> tuple[str, int, int]:
+    tracemalloc.start()
+    try:
+        output, status = sh(device, line)
+        return output, status, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_dd_of_3_gib_random_stops_at_the_quota_without_allocating_it(device: EmulatedDevice) -> None:
+    device.set_data_capacity(24 * MiB)
+    free = device.fs.usage().capacity - device.fs.usage().used
+    output, status, peak = peak_of(device, "dd if=/dev/urandom of=/data/local/tmp/x bs=1G count=3")
+    assert status == 1 and "No space left on device" in output
+    assert device.fs.stat("/data/local/tmp/x").st_size == free
+    assert peak < PEAK_LIMIT, f"dd held {peak / MiB:.1f} MiB at once"
+
+
+def test_dd_copies_a_file_in_chunks_and_counts_records(device: EmulatedDevice) -> None:
+    device.set_data_capacity(256 * MiB)
+    assert sh(device, "dd if=/dev/urandom of=/data/local/tmp/src bs=1M count=20")[1] == 0
+    output, status, peak = peak_of(device, "dd if=/data/local/tmp/src of=/data/local/tmp/dst bs=4M count=3")
+    assert status == 0 and "3+0 records out\n12582912 bytes" in output
+    assert peak < PEAK_LIMIT
+    source = device.fs.read_bytes("/data/local/tmp/src")
+    assert device.fs.read_bytes("/data/local/tmp/dst") == source[: 12 * MiB]
+    for line in (
+        "cat /data/local/tmp/src > /data/local/tmp/cat",
+        "cp /data/local/tmp/src /data/local/tmp/cp",
+        "dd of=/data/local/tmp/in < /data/local/tmp/src",
+        "sha256sum /data/local/tmp/src",
+        "wc -c /data/local/tmp/src",
+    ):
+        output, status, peak = peak_of(device, line)
+        assert status == 0, (line, output)
+        assert peak < PEAK_LIMIT, f"{line} held {peak / MiB:.1f} MiB at once"
+    assert device.fs.read_bytes("/data/local/tmp/cat") == source
+    assert device.fs.read_bytes("/data/local/tmp/cp") == source
+    assert device.fs.read_bytes("/data/local/tmp/in") == source
+    assert sh(device, "sha256sum /data/local/tmp/src")[0].split()[0] == hashlib.sha256(source).hexdigest()
+    assert sh(device, "wc -c /data/local/tmp/src")[0] == f"{20 * MiB} /data/local/tmp/src\n"
+
+
+def test_a_redirection_from_a_missing_file_fails_before_the_command(device: EmulatedDevice) -> None:
+    assert sh(device, "cat < /data/nope") == ("sh: /data/nope: No such file or directory\n", 1)
