@@ -7,11 +7,11 @@ refused call must not be called afterwards (within the edition's settle time).
 import contextlib
 
 import pytest
+from gallery_sync.steps import settle_time
 
 from harness.errors import EventTimeout, SpecDeviation
 from harness.plugin.state import run_state
 from harness.shim.values import Callback
-from suites.gallery_sync.steps import settle_time
 
 from .argument_grid import argument_cases
 
