@@ -245,11 +245,13 @@ class AbilityManager:
         )
 
     def force_stop(self, bundle_name: str, timeout: float = 5.0) -> None:
+        """Kill the bundle's process (SIGKILL, as the app manager kills it on a device) and wait for it."""
         with self._lock:
             running = self._running.pop(bundle_name, None)
         if running is None:
             return
-        stop_process(running.process, timeout)
+        running.process.kill()
+        running.process.wait(timeout)
         running.ipc.close()
 
     def stop_all(self) -> None:

@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="break the spec on purpose, one way (for the suite self-check)",
     )
     serve.add_argument(
+        "--host-files",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a host folder the legacy `file send|recv HOST DEV` and `install PKG` forms may use "
+        "(repeatable; default: only the folder serve runs in)",
+    )
+    serve.add_argument(
         "--max-connections",
         type=int,
         default=DEFAULT_MAX_CONNECTIONS,
@@ -200,6 +209,7 @@ def _serve(args: argparse.Namespace, state_dir: Path) -> int:
         serial_port=args.serial_port,
         serial_login=serial_login(args.serial_login),
         limits=front_limits(args),
+        host_files=tuple(args.host_files),
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -71,7 +71,7 @@ class EmulatedDevice:
         self._default_capacity = config.data_capacity
         self._storage = self.state.section("storage", {"capacity": config.data_capacity})
         self.fs = DeviceFilesystem(config.state_dir / "rootfs", int(self._storage["capacity"]))
-        self.hilog = Hilog()
+        self.hilog = Hilog(now=self.clock.now)
         self.kmsg = KernelLog()
         self.ports = PortTable()
         self.battery = BatteryService()

@@ -49,6 +49,7 @@ class FarmConfig:
     serial_port: int = 0
     serial_login: tuple[str, str] | None = None  # (user, password) the consoles ask for; None: a shell
     limits: FrontLimits = DEFAULT_LIMITS  # connection caps and frame deadline of every front
+    host_files: tuple[Path, ...] = ()  # host folders of the legacy hdc forms; none: the current folder
 
 
 @dataclass
@@ -99,7 +100,11 @@ class EmulatorFarm:
             self.fronts.append(DeviceFronts(device, ssh, keys, console))
         self.devices = [front.device for front in self.fronts]
         self.hdc = HdcServer(
-            {device.serial: device for device in self.devices}, HOST, config.hdc_port, limits=config.limits
+            {device.serial: device for device in self.devices},
+            HOST,
+            config.hdc_port,
+            limits=config.limits,
+            host_files=config.host_files,
         )
 
     def start(self) -> EmulatorFarm:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from ohos_emulator.device import EmulatedDevice
 from ohos_emulator.fronts.hdc import session
 from ohos_emulator.fronts.hdc.context import ServerContext
 from ohos_emulator.fronts.hdc.forwards import ForwardTable
+from ohos_emulator.fronts.hdc.host_files import HostFolders
 from ohos_emulator.fronts.limits import DEFAULT_LIMITS, FrontLimits
 from ohos_emulator.fronts.resources import ConnectionCap, Resources, accepted, bound_address, wake
 
@@ -26,7 +28,10 @@ log = logging.getLogger(__name__)
 
 
 class HdcServer:
-    """An hdc server for ``devices`` (connect key → device) on ``host:port`` (0 picks a free port)."""
+    """An hdc server for ``devices`` (connect key → device) on ``host:port`` (0 picks a free port).
+
+    ``host_files``: the host folders the legacy file and install forms may use (none: the current one).
+    """
 
     def __init__(
         self,
@@ -36,6 +41,7 @@ class HdcServer:
         *,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         limits: FrontLimits = DEFAULT_LIMITS,
+        host_files: Sequence[Path] = (),
     ) -> None:
         self._host = host
         self._port = port
@@ -47,6 +53,7 @@ class HdcServer:
             idle_timeout,
             limits.frame_timeout,
             ConnectionCap("hdc server", limits.max_connections),
+            HostFolders(host_files),
         )
         self._listener: socket.socket | None = None
 

@@ -181,10 +181,15 @@ def test_a_place_acquired_by_someone_else_is_waited_for_then_named(lab: Lab, tmp
     assert acquired(lab) == {}
 
 
-@pytest.mark.parametrize("option", [["--count", "0"], ["--inventory", "devices/emulator.yaml"]])
+@pytest.mark.parametrize(
+    "option",
+    [["--count", "0"], ["--inventory", "devices/emulator.yaml"], ["--count", "1", "-n", "2"]],
+    ids=["no-places", "with-inventory", "more-workers-than-places"],
+)
 def test_bad_reservation_options_are_usage_errors(lab: Lab, tmp_path: Path, option: list[str]) -> None:
-    done = ohos_hil_run(lab, tmp_path, "--reserve", "os=openharmony", *option)
+    done = ohos_hil_run(lab, tmp_path, "--reserve", "os=openharmony api=10", *option)
     assert done.returncode == 64, done.stdout + done.stderr
+    assert acquired(lab) == {}
 
 
 def test_a_coordinator_lost_mid_run_lets_the_run_finish_and_says_so(tmp_path: Path) -> None:
@@ -218,3 +223,32 @@ def test_sigterm_releases_every_place(lab: Lab, tmp_path: Path) -> None:
     assert all(f"labgrid: released {place}" in output for place in FOUR_PLACES), output
     assert acquired(lab) == {}
     assert not any(pending_journal_entries(lab).values())
+
+
+def test_lg_coordinator_stands_for_the_option(lab: Lab, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "harness.cli.main", "run", "--no-report", "--reserve", "os=none"]
+    env = dict(lab.env, LG_COORDINATOR=lab.address)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=RUN_SECONDS, check=False)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no labgrid place matches os=none" in done.stderr
+
+
+def test_a_place_whose_exporter_is_gone_is_refused_and_released(tmp_path: Path) -> None:
+    processes = LabProcesses(tmp_path / "lab", lab_env(tmp_path / "lab"))
+    (tmp_path / "lab").mkdir()
+    try:
+        port = free_port()
+        own = Lab(f"127.0.0.1:{port}", tmp_path / "lab", processes.env)
+        processes.coordinator(port)
+        own.places_command(processes.lab_host("hostD", own.address), "hostD", "api=10")
+        exporter = processes.processes[-1]
+        exporter.terminate()
+        exporter.wait(15)
+        wait_until(lambda: "hostD" not in own.client("resources").stdout, 30, "its resources to go")
+        done = ohos_hil_run(own, tmp_path / "run", "--reserve", "name=hostD-emu-0001")
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "hostD-emu-0001 has no transport" in done.stderr
+        assert "is its exporter running?" in done.stderr
+        assert acquired(own) == {}
+    finally:
+        processes.stop()

@@ -11,6 +11,7 @@ from ohos_emulator.fronts.resources import ConnectionCap, Resources
 if TYPE_CHECKING:
     from ohos_emulator.device import EmulatedDevice
     from ohos_emulator.fronts.hdc.forwards import ForwardTable
+    from ohos_emulator.fronts.hdc.host_files import HostFolders
 
 
 @dataclass
@@ -27,3 +28,4 @@ class ServerContext:
     idle_timeout: float
     frame_timeout: float
     connections: ConnectionCap
+    host_files: HostFolders

@@ -145,9 +145,9 @@ def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -
     elif line.startswith("hilog"):
         shell.run_command(ctx, channel, device, "hilog -h" if " -h" in line else "hilog")
     elif line.startswith("file "):
-        files.transfer(channel, device, line[len("file ") :])
+        files.transfer(channel, device, line[len("file ") :], ctx.host_files)
     elif line.startswith("install"):
-        install.install(channel, device, line[len("install") :].lstrip())
+        install.install(channel, device, line[len("install") :].lstrip(), ctx.host_files)
     elif line.startswith("uninstall"):
         install.uninstall(channel, device, line[len("uninstall") :].lstrip())
     elif line.startswith("fport "):
