@@ -46,7 +46,8 @@ def test_relative_paths_are_relative_to_the_inventory():
         ("no-transport", "no-transport.yaml:3: devices[0].transports: a device needs at least one"),
         (
             "hdc-server-without-port",
-            "hdc-server-without-port.yaml:4: devices[0].transports.hdc.server: expected host:port, got 'localhost'",
+            "hdc-server-without-port.yaml:4: devices[0].transports.hdc.server: "
+            "expected host:port, got 'localhost'",
         ),
         ("ssh-port-0", "ssh-port-0.yaml:4: devices[0].transports.ssh.port: port 0 is out of range"),
         ("unknown-transport", "unknown-transport.yaml:4: devices[0].transports.telnet: unknown key 'telnet'"),
@@ -56,14 +57,18 @@ def test_relative_paths_are_relative_to_the_inventory():
         ),
         (
             "serial-login-password",
-            "serial-login-password.yaml:4: devices[0].transports.serial.login.password: unknown key 'password' "
-            "(did you mean 'password_env'?)",
+            "serial-login-password.yaml:4: devices[0].transports.serial.login.password: "
+            "unknown key 'password' (did you mean 'password_env'?)",
         ),
-        ("unknown-capability", "unknown-capability.yaml:3: devices[0].capabilities[1]: unknown value 'flying'"),
+        (
+            "unknown-capability",
+            "unknown-capability.yaml:3: devices[0].capabilities[1]: unknown value 'flying'",
+        ),
         ("duplicate-id", "duplicate-id.yaml:5: devices[1].id: duplicate device id 'd1' (first at"),
         (
             "unset-variable",
-            "unset-variable.yaml:4: devices[0].transports.ssh.key_file: environment variable NO_VAR is not set",
+            "unset-variable.yaml:4: devices[0].transports.ssh.key_file: "
+            "environment variable NO_VAR is not set",
         ),
         ("bad-yaml", "bad-yaml.yaml:3: invalid YAML"),
         ("no-devices-listed", "no-devices-listed.yaml:1: an inventory lists its devices"),
