@@ -60,6 +60,7 @@ class SerialTarget:
     baud: int = 115200
     login_user: str | None = None
     password_env: str | None = None
+    rfc2217: str | None = None  # the same console's RFC 2217 endpoint, when it has one (labgrid exports it)
 
 
 Target = HdcTarget | SshTarget | SerialTarget
@@ -163,7 +164,10 @@ def _serial(doc: YamlFile, path: YamlPath, base: Path) -> SerialTarget:
         doc.mapping((*path, "login"), required=("user",), optional=("password_env",))
         user = doc.expect((*path, "login", "user"), str)
         password_env = doc.optional((*path, "login"), "password_env", str)
-    return SerialTarget(url, doc.optional(path, "baud", int, 115200), user, password_env)
+    rfc2217 = doc.optional(path, "rfc2217", str)
+    if rfc2217 is not None and not rfc2217.startswith("rfc2217://"):
+        raise doc.error((*path, "rfc2217"), f"expected rfc2217://host:port, got {rfc2217!r}")
+    return SerialTarget(url, doc.optional(path, "baud", int, 115200), user, password_env, rfc2217)
 
 
 PARSERS = {"hdc": _hdc, "ssh": _ssh, "serial": _serial}

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from harness.child_pytest import follow
+from harness.cli.labgrid_run import add_labgrid_options, lab_devices
 from harness.cli.workers import add_workers_option, resolve_workers
 from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
@@ -47,6 +48,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     add_device_options(run.add_argument)
     add_workers_option(run)
+    add_labgrid_options(run)
     run.add_argument("--spec-edition", metavar="NAME", help="spec edition (name or YAML path)")
     run.add_argument("--waivers", metavar="NAME|FILE", help="known deviations to report as such")
     run.add_argument("-k", metavar="EXPR", dest="keyword", help="only tests matching EXPR (pytest -k)")
@@ -155,12 +157,14 @@ def run_command(args: argparse.Namespace) -> int:
     paths = ReportPaths(args.results.resolve(), args.report.resolve())
     if not SUITES.is_dir():
         raise ConfigError(f"no suites folder at {SUITES}: `ohos-hil run` runs from an ohos-hil checkout")
-    args.workers = resolve_workers(args)
     allure = None if args.no_report else _allure()
-    began = time.monotonic()
-    run = _run_suites(args, paths)
-    suite_seconds = time.monotonic() - began
+    with lab_devices(args, paths) as lab:  # the devices: labgrid places held for the run, or as given
+        args.workers = resolve_workers(args)
+        began = time.monotonic()
+        run = _run_suites(args, paths)
+        suite_seconds = time.monotonic() - began
     matrix = write_run_files(paths, run, versions(allure))
+    lab.finish(paths)
     code = exit_status(run)
     index = None
     began = time.monotonic()

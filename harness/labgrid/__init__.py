@@ -1,0 +1,1 @@
+"""A device farm across lab hosts through labgrid's coordinator: exporter configs, places, reservations."""
