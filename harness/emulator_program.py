@@ -17,6 +17,7 @@ from harness.errors import ConfigError, InfrastructureError
 PROGRAM = (sys.executable, "-m", "ohos_emulator")
 LIST_TIMEOUT = 30.0
 DEFAULT_PROFILE = "api10-doc"
+EXIT_USAGE = 64
 
 
 def emulator_command(*args: str) -> list[str]:
@@ -79,11 +80,27 @@ def check_options(profile: str, seeded_deviation: str | None = None) -> None:
     """
     if profile != DEFAULT_PROFILE and profile not in profile_names():
         raise ConfigError(f"unknown emulator profile {profile!r}; known: {', '.join(profile_names())}")
-    if seeded_deviation is None or seeded_deviation in seeded_deviations():
-        return
-    if seeded_deviation not in generated_deviations():
-        known = ", ".join(sorted(seeded_deviations()))
-        raise ConfigError(
-            f"unknown seeded deviation {seeded_deviation!r}; known: {known} and the ids "
-            "`ohos-hil-emulator deviations --generated` lists"
+    if seeded_deviation is not None:
+        _check_deviation(seeded_deviation)
+
+
+def _check_deviation(name: str) -> None:
+    """Ask the emulator program whether it knows ``name`` (one child process, nothing listed)."""
+    try:
+        completed = subprocess.run(
+            emulator_command("deviations", "--check", name),
+            capture_output=True,
+            text=True,
+            timeout=LIST_TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InfrastructureError(
+            f"the emulator program did not check the deviation {name!r}: {exc}"
+        ) from None
+    if completed.returncode == EXIT_USAGE:
+        raise ConfigError(completed.stderr.strip().removeprefix("ohos-hil-emulator: ")[-500:])
+    if completed.returncode != 0:
+        raise InfrastructureError(
+            f"the emulator program did not check the deviation {name!r} (exit {completed.returncode}): "
+            f"{completed.stderr.strip()[-500:]}"
         )

@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         lister.set_defaults(func=listing)
         if name == "deviations":
             lister.add_argument(
+                "--check",
+                metavar="NAME",
+                help="list nothing; exit 0 when NAME is a hand-written or generated deviation, else 64",
+            )
+            lister.add_argument(
                 "--generated",
                 action="store_true",
                 help="the generated deviations (with the suite paths that observe each) instead",
@@ -114,6 +119,9 @@ def _print_rows(args: argparse.Namespace, rows: list[dict[str, str]]) -> int:
 
 
 def list_deviations(args: argparse.Namespace) -> int:
+    if args.check is not None:
+        find_deviation(args.check)
+        return 0
     if args.generated:
         rows = [
             {"name": d.name, "family": d.family, "description": d.description, "observers": list(d.observers)}

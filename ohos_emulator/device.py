@@ -17,9 +17,9 @@ from ohos_emulator.apps import AbilityManager
 from ohos_emulator.bundle_registry import BundleRegistry
 from ohos_emulator.clock import DeviceClock
 from ohos_emulator.fs import DeviceFilesystem
+from ohos_emulator.generated import find_deviation
 from ohos_emulator.hilog import Hilog
 from ohos_emulator.kmsg import KernelLog
-from ohos_emulator.generated import find_deviation
 from ohos_emulator.ports import PortTable
 from ohos_emulator.profiles import BehaviourProfile
 from ohos_emulator.samgr import SystemAbilityManager

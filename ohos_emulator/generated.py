@@ -33,6 +33,23 @@ DOWNLOAD = "suites/download"
 MODULE = "suites/module"
 PROGRESS_TYPES = "suites/module/test_progress_types.py"
 CALLER_ORDER = "suites/module/test_caller_check_order.py"
+# The files most likely to see a break of one kind, run first (a run stops at its first failure).
+FIRST = {
+    "callers": (f"{GALLERY}/test_callers.py", f"{DOWNLOAD}/test_errors.py", CALLER_ORDER),
+    "start": (f"{GALLERY}/test_start_errors.py", f"{GALLERY}/test_start.py"),
+    "download errors": (f"{DOWNLOAD}/test_errors.py",),
+    "run": (f"{GALLERY}/test_run.py", f"{GALLERY}/test_on_off.py", f"{GALLERY}/test_stop.py"),
+    "error types": (f"{GALLERY}/test_error_types.py",),
+    "download": (f"{DOWNLOAD}/test_download.py", f"{DOWNLOAD}/test_stop.py"),
+    "gallery calls": (f"{GALLERY}/test_run.py", f"{GALLERY}/test_arguments.py", f"{GALLERY}/test_stop.py"),
+    "download calls": (f"{DOWNLOAD}/test_download.py", f"{DOWNLOAD}/test_arguments.py"),
+}
+MESSAGE_FIRST = {
+    201: FIRST["callers"], 202: FIRST["callers"], 401: (f"{GALLERY}/test_arguments.py",),
+    13600001: (f"{GALLERY}/test_service_down.py",), 13900002: FIRST["download errors"],
+    13900025: FIRST["download errors"], 22400001: FIRST["start"], 22400002: FIRST["start"],
+    22400003: FIRST["start"],
+}  # fmt: skip
 
 # JS method → (IPC code of its service call, the suites that call it).
 POINTS = {
@@ -105,8 +122,13 @@ def _swap_result(ipc_code: str, old: Errno, new: Errno):
 def _error_codes() -> Iterator[SeededDeviation]:
     for point, (ipc_code, suite) in POINTS.items():
         own = METHOD_ERRNOS.get(ipc_code, CALLER_ERRNOS)
-        observers = (suite, CALLER_ORDER)
         for old in own:
+            first = (
+                FIRST["callers"]
+                if old in CALLER_ERRNOS
+                else FIRST["start" if suite == GALLERY else "download errors"]
+            )
+            observers = (*first, suite, CALLER_ORDER)
             for new in dict.fromkeys((*own, *EXTRA_ERRNOS)):
                 if new != old:
                     yield _deviation(
@@ -125,7 +147,7 @@ def _messages() -> Iterator[SeededDeviation]:
         text = SEED_MESSAGES[code]
         other = SEED_MESSAGES[codes[(index + 1) % len(codes)]]
         for variant, altered in (
-            ("no-full-stop", text.rstrip(".")),
+            ("last-word-dropped", text.rstrip(".").rsplit(" ", 1)[0] + "."),
             ("lower-case", text[0].lower() + text[1:]),
             ("other-code", other),
         ):
@@ -133,7 +155,7 @@ def _messages() -> Iterator[SeededDeviation]:
                 f"message.{code}.{variant}",
                 "messages",
                 f"{code} says {altered!r}",
-                ("suites",),
+                (*MESSAGE_FIRST.get(code, ()), "suites"),
                 profile_change=napi_change(**{f"messages__{code}": altered}),
             )
 
@@ -196,7 +218,7 @@ def _thresholds() -> Iterator[SeededDeviation]:
                 f"threshold.{knob}.{shift:+d}",
                 "thresholds",
                 f"{what} {value} % instead of {getattr(knobs, knob)} %",
-                (GALLERY,),
+                (*FIRST["start" if knob.startswith("start") else "error types"], GALLERY),
                 profile_change=service_change(**{knob: value}),
             )
     for shift in (+1, -1):
@@ -204,7 +226,7 @@ def _thresholds() -> Iterator[SeededDeviation]:
             f"threshold.cloud-quota.{shift:+d}",
             "thresholds",
             f"uploads fit the cloud quota with {shift:+d} byte",
-            (GALLERY,),
+            (*FIRST["error types"], GALLERY),
             device_change=_shift_quota(shift),
         )
         for engine, suite in (("gallery", GALLERY), ("download", DOWNLOAD)):
@@ -212,7 +234,7 @@ def _thresholds() -> Iterator[SeededDeviation]:
                 f"threshold.local-space.{engine}.{shift:+d}",
                 "thresholds",
                 f"the {engine} space check counts {shift:+d} byte of local space",
-                (suite,),
+                (*FIRST["error types" if engine == "gallery" else "download errors"], suite),
                 device_change=_shift_space(engine, shift),
             )
 
@@ -294,10 +316,13 @@ def _map_event(change: Callable[[Any], Any]):
     return rewrite
 
 
+DROP_OR_DUPLICATE = (("drop", _drop, "never reported"), ("duplicate", _duplicate, "reported twice"))
+
+
 def _gallery_events() -> Iterator[SeededDeviation]:
-    observers = (GALLERY, PROGRESS_TYPES)
+    observers = (*FIRST["run"], GALLERY, PROGRESS_TYPES)
     for state in SyncState:
-        for verb, rewrite, what in (("drop", _drop, "never reported"), ("duplicate", _duplicate, "reported twice")):
+        for verb, rewrite, what in DROP_OR_DUPLICATE:
             yield _deviation(
                 f"event.gallery.{state.name}.{verb}",
                 "events",
@@ -321,7 +346,7 @@ def _gallery_events() -> Iterator[SeededDeviation]:
                     f"event.gallery.error.{old.name}-as-{new.name}",
                     "error types",
                     f"a run failing with {old.name} reports {new.name}",
-                    observers,
+                    (*FIRST["error types"], *observers),
                     device_change=_rewrite_stream(
                         "gallery",
                         _map_event(lambda e, old=old, new=new: (e[0], new) if e[1] is old else e),
@@ -383,7 +408,7 @@ def _first_event(observers: tuple[str, ...]) -> Iterator[SeededDeviation]:
 
 
 def _download_events() -> Iterator[SeededDeviation]:
-    observers = (DOWNLOAD, PROGRESS_TYPES)
+    observers = (*FIRST["download"], DOWNLOAD, PROGRESS_TYPES)
     running = DownloadState.RUNNING
     for name, rewrite, what in (
         ("drop", _drop(running), "no RUNNING event is reported"),
@@ -397,7 +422,7 @@ def _download_events() -> Iterator[SeededDeviation]:
         )  # fmt: skip
     ends = (DownloadState.COMPLETED, DownloadState.FAILED, DownloadState.STOPPED)
     for state in ends:
-        for verb, rewrite, what in (("drop", _drop, "never reported"), ("duplicate", _duplicate, "reported twice")):
+        for verb, rewrite, what in DROP_OR_DUPLICATE:
             yield _deviation(
                 f"event.download.{state.name}.{verb}",
                 "events",
@@ -423,11 +448,13 @@ def _download_events() -> Iterator[SeededDeviation]:
 
 # -- progress fields -------------------------------------------------------------------------------
 def _fields() -> Iterator[SeededDeviation]:
-    observers = (DOWNLOAD, PROGRESS_TYPES)
+    observers = (PROGRESS_TYPES, *FIRST["download"], DOWNLOAD)
     changes = {
         "processed.kib": ("processed is in KiB", lambda d, m: {**d, "processed": d["processed"] // 1024}),
-        "processed.double": ("processed is twice the bytes", lambda d, m: {**d, "processed": 2 * d["processed"]}),
-        "processed.plus-one": ("processed is one byte more", lambda d, m: {**d, "processed": d["processed"] + 1}),
+        "processed.double": ("processed is twice the bytes",
+                             lambda d, m: {**d, "processed": 2 * d["processed"]}),
+        "processed.plus-one": ("processed is one byte more",
+                               lambda d, m: {**d, "processed": d["processed"] + 1}),
         "processed.zero": ("processed stays 0", lambda d, m: {**d, "processed": 0}),
         "processed.size": ("processed is always the size", lambda d, m: {**d, "processed": d["size"]}),
         "size.kib": ("size is in KiB", lambda d, m: {**d, "size": d["size"] // 1024}),
@@ -466,7 +493,9 @@ def _fields() -> Iterator[SeededDeviation]:
 
 # -- callbacks, routes, argument checks (NAPI side) -------------------------------------------------
 def _observers(point: str) -> tuple[str, ...]:
-    return (GALLERY if point.startswith("GallerySync.") else DOWNLOAD,)
+    if point.startswith("GallerySync."):
+        return (*FIRST["gallery calls"], GALLERY)
+    return (*FIRST["download calls"], DOWNLOAD)
 
 
 def _callbacks() -> Iterator[SeededDeviation]:
