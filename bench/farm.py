@@ -6,7 +6,13 @@ the emulator with its shims (the `serve` process and its descendants) per device
 harness's pytest processes (controller and workers). Targets on 2 cores: 4 devices ≤ 2.0× one
 device, 2 devices ≤ 1.3×.
 
-    .venv/bin/python bench/farm.py [--sizes 1,2,4] [--transport hdc]
+`--coordinator N` adds the labgrid case: one `emulator serve --devices N` exported through a real
+`labgrid-coordinator` and `labgrid-exporter` (127.0.0.1), then the same `ohos-hil run -n N` twice:
+on the served devices' inventory directly, and with `--coordinator --reserve --count N` (reserve,
+wait, acquire, refresh, release around the same suites), alternated `--repeat` times, best of
+each. Target: with ≤ 1.1× without.
+
+    .venv/bin/python bench/farm.py [--sizes 1,2,4] [--transport hdc] [--coordinator 4]
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -100,12 +107,55 @@ def run_farm(devices: int, transport: str) -> tuple[float, int, int, str]:
     return wall, sampler.emulator_peak, sampler.harness_peak, last
 
 
+def _timed_run(arguments: list[str], env: dict[str, str], home: Path) -> tuple[float, str]:
+    command = [sys.executable, "-m", "harness.cli.main", "run", "--no-report", *arguments]
+    command += ["--results", str(home / "allure-results"), "--report", str(home / "allure-report")]
+    began = time.monotonic()
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    verdict = [line for line in done.stdout.splitlines() if line.startswith("Verdict")]
+    failure = f"(exit {done.returncode}) {done.stderr.strip()[-200:]}"
+    return time.monotonic() - began, (verdict or [failure])[-1]
+
+
+def coordinator_case(devices: int, transport: str, repeat: int) -> None:
+    """The same run with and without labgrid's coordinator in front of the same served devices."""
+    sys.path.insert(0, str(REPO / "tests" / "labgrid"))
+    from lab_processes import Lab, LabProcesses, free_port, lab_env
+
+    with tempfile.TemporaryDirectory(prefix="ohos-hil-bench-lab-") as temporary:
+        work = Path(temporary)
+        lab = LabProcesses(work, lab_env(work))
+        try:
+            port = free_port()
+            address = f"127.0.0.1:{port}"
+            lab.coordinator(port)
+            endpoints = lab.lab_host("hostA", address, devices=devices)
+            Lab(address, work, lab.env).places_command(endpoints, "hostA", "api=10")
+            common = ["-n", str(devices), "--transport", transport]
+            reserve = ["--coordinator", address, "--reserve", "lab_host=hostA", "--count", str(devices)]
+            print(f"\nlabgrid coordinator: {devices} devices, the full suites over {transport}")
+            inventory = ["--inventory", str(endpoints)]
+            best = {"without": float("inf"), "with": float("inf")}
+            for attempt in range(repeat):  # alternated, best of each: the machine's load moves meanwhile
+                for case, arguments in (("without", [*inventory, *common]), ("with", [*reserve, *common])):
+                    wall, verdict = _timed_run(arguments, lab.env, work / f"{case}-{attempt}")
+                    best[case] = min(best[case], wall)
+                    print(f"  {case + ' coordinator':<20} {wall:>8.1f} s   {verdict}", flush=True)
+            ratio = best["with"] / best["without"]
+            print(f"  best of {repeat}: without {best['without']:.1f} s, with {best['with']:.1f} s, "
+                  f"ratio {ratio:.2f}× (target ≤ 1.10)")  # fmt: skip
+        finally:
+            lab.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,2,4", help="device counts to run (default 1,2,4)")
     parser.add_argument("--transport", default="hdc", choices=("hdc", "ssh", "serial"))
+    parser.add_argument("--coordinator", type=int, metavar="N", help="also the labgrid case on N devices")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each labgrid case (default 2)")
     args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
+    sizes = [int(size) for size in args.sizes.split(",") if size]
     print(f"farm: the full suites over {args.transport} on {os.cpu_count()} cores")
     columns = ("devices", 7), ("wall s", 8), ("× one", 6), ("emulator+shims MiB/dev", 26), ("harness MiB", 12)
     print(" ".join(f"{name:>{width}}" for name, width in columns), " pytest")
@@ -118,6 +168,8 @@ def main() -> None:
             f"{harness / 2**20:>12.1f}  {last}",
             flush=True,
         )
+    if args.coordinator:
+        coordinator_case(args.coordinator, args.transport, args.repeat)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,12 @@ A bundle's entry ability is the JS shim under Node.js (ohos_emulator/shim_node/n
 installed the bundle. The process is given its IPC channels (docs/emulator-ipc.md) and the caller
 identity of its bundle; its stdout and stderr go to hilog, as an app's console does. Installing a
 bundle over a running one, or uninstalling it, stops its ability first, as the bundle manager does.
+
+Node.js takes ~100 ms to start and load the shim, so a started ability's process is always a fresh
+one that was started *ahead*: one spare runtime waits, its IPC hello sent and unanswered, and `aa
+start` hands it the bundle (answers its hello with the caller identity and the want), then starts
+the next spare. Every ability still runs in a process of its own that no other ability ran in: its
+session, handles, events and state are as new as with a process started on demand.
 """
 
 from __future__ import annotations
@@ -39,6 +45,21 @@ class AbilityStartError(Exception):
 
 
 @dataclass
+class SpareRuntime:
+    """A Node.js process started ahead: its hello waits on ``call`` for an ability to be handed."""
+
+    process: subprocess.Popen[bytes]
+    call: socket.socket
+    event: socket.socket
+
+    def discard(self) -> None:
+        """Its channels closed first: the waiting hello ends and the runtime exits by itself."""
+        self.call.close()
+        self.event.close()
+        stop_process(self.process, 2.0)
+
+
+@dataclass
 class RunningAbility:
     bundle: BundleInfo
     ability: str
@@ -69,6 +90,9 @@ class AbilityManager:
         self._hello = hello
         self._running: dict[str, RunningAbility] = {}
         self._lock = threading.Lock()
+        self._spare: SpareRuntime | None = None
+        self._spare_lock = threading.Lock()
+        self._stopped = False
 
     def installed(self) -> list[BundleInfo]:
         return self._bundles.all()
@@ -127,9 +151,8 @@ class AbilityManager:
                     )
                 self._running[bundle_name] = self._spawn(node, bundle, ability, parameters)
 
-    def _spawn(
-        self, node: str, bundle: BundleInfo, ability: str, parameters: dict[str, Any]
-    ) -> RunningAbility:
+    @staticmethod
+    def _start_runtime(node: str) -> SpareRuntime:
         call_parent, call_child = socket.socketpair()
         event_parent, event_child = socket.socketpair()
         env = {
@@ -147,6 +170,32 @@ class AbilityManager:
         )
         call_child.close()
         event_child.close()
+        return SpareRuntime(process, call_parent, event_parent)
+
+    def _take_runtime(self, node: str) -> SpareRuntime:
+        """The spare runtime if it is ready and alive (else a new one); the next spare is started
+        beside, off this start's path."""
+        with self._spare_lock:
+            spare, self._spare = self._spare, None
+        if spare is not None and spare.process.poll() is not None:
+            spare.discard()
+            spare = None
+        threading.Thread(target=self._prepare_spare, args=(node,), name="spare-runtime", daemon=True).start()
+        return spare or self._start_runtime(node)
+
+    def _prepare_spare(self, node: str) -> None:
+        runtime = self._start_runtime(node)
+        with self._spare_lock:
+            if self._spare is None and not self._stopped:
+                self._spare, runtime = runtime, None
+        if runtime is not None:  # a spare is there already, or the device is closing
+            runtime.discard()
+
+    def _spawn(
+        self, node: str, bundle: BundleInfo, ability: str, parameters: dict[str, Any]
+    ) -> RunningAbility:
+        runtime = self._take_runtime(node)
+        process, call_parent, event_parent = runtime.process, runtime.call, runtime.event
         caller = Caller(process.pid, bundle.name, bundle.apl, bundle.system_app, bundle.permissions)
         want = self._want(bundle, ability, parameters)
         ipc = ProcessIpc(
@@ -196,14 +245,21 @@ class AbilityManager:
         )
 
     def force_stop(self, bundle_name: str, timeout: float = 5.0) -> None:
+        """Kill the bundle's process (SIGKILL, as the app manager kills it on a device) and wait for it."""
         with self._lock:
             running = self._running.pop(bundle_name, None)
         if running is None:
             return
-        stop_process(running.process, timeout)
+        running.process.kill()
+        running.process.wait(timeout)
         running.ipc.close()
 
     def stop_all(self) -> None:
         for running in self.running():
             with contextlib.suppress(OSError):
                 self.force_stop(running.bundle.name)
+        with self._spare_lock:
+            self._stopped = True
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.discard()

@@ -21,6 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from ohos_emulator.farm import EmulatorFarm, FarmConfig
+from ohos_emulator.fronts.limits import (
+    DEFAULT_FRAME_TIMEOUT,
+    DEFAULT_MAX_CHANNELS,
+    DEFAULT_MAX_CONNECTIONS,
+    FrontLimits,
+)
 from ohos_emulator.generated import find_deviation, generated_deviations
 from ohos_emulator.mutants import SEEDED_DEVIATIONS
 from ohos_emulator.profiles import PROFILES, get_profile
@@ -69,6 +75,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="break the spec on purpose, one way (for the suite self-check): a name or id that "
         "`deviations [--generated]` lists",
+    )
+    serve.add_argument(
+        "--host-files",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a host folder the legacy `file send|recv HOST DEV` and `install PKG` forms may use "
+        "(repeatable; default: only the folder serve runs in)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help=f"connections open at once per front (hdc server, each SSH server, each serial port); "
+        f"more are closed at once (default {DEFAULT_MAX_CONNECTIONS})",
+    )
+    serve.add_argument(
+        "--max-ssh-channels",
+        type=int,
+        default=DEFAULT_MAX_CHANNELS,
+        metavar="N",
+        help=f"channels open at once per SSH connection (default {DEFAULT_MAX_CHANNELS})",
+    )
+    serve.add_argument(
+        "--frame-timeout",
+        type=float,
+        default=DEFAULT_FRAME_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds an hdc frame may take once it started (default {DEFAULT_FRAME_TIMEOUT:g})",
     )
     serve.add_argument("--endpoints-file", type=Path, help="also write the endpoints as JSON to this file")
     serve.set_defaults(func=serve_command)
@@ -162,6 +199,14 @@ def serial_login(option: str | None) -> tuple[str, str] | None:
     return user, os.environ[variable]
 
 
+def front_limits(args: argparse.Namespace) -> FrontLimits:
+    """The caps of the serve options; ConfigError for one that is not positive."""
+    try:
+        return FrontLimits(args.max_connections, args.frame_timeout, args.max_ssh_channels)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def with_login(endpoints: dict[str, Any], option: str | None) -> dict[str, Any]:
     """The endpoints with the serial console's login (user, and the variable naming the password)."""
     if option is None:
@@ -187,6 +232,8 @@ def _serve(args: argparse.Namespace, state_dir: Path) -> int:
         ssh_port=args.ssh_port,
         serial_port=args.serial_port,
         serial_login=serial_login(args.serial_login),
+        limits=front_limits(args),
+        host_files=tuple(args.host_files),
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -71,7 +71,7 @@ class EmulatedDevice:
         self._default_capacity = config.data_capacity
         self._storage = self.state.section("storage", {"capacity": config.data_capacity})
         self.fs = DeviceFilesystem(config.state_dir / "rootfs", int(self._storage["capacity"]))
-        self.hilog = Hilog()
+        self.hilog = Hilog(now=self.clock.now)
         self.kmsg = KernelLog()
         self.ports = PortTable()
         self.battery = BatteryService()
@@ -134,10 +134,11 @@ class EmulatedDevice:
             self.samgr.release(sa_id)
         self.samgr.hold_down(CLOUDSYNC_SA)
         self.samgr.release(CLOUDSYNC_SA)
-        self.cloud.reset()
-        self.media.reset()
-        self.network.reset()
-        self.set_data_capacity(self._default_capacity)
+        with self.state.one_save():
+            self.cloud.reset()
+            self.media.reset()
+            self.network.reset()
+            self.set_data_capacity(self._default_capacity)
         self.hilog.write("emuctl", "lab reset")
 
     # -- shell ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 
 from ohos_emulator.device import DeviceConfig, EmulatedDevice
 from ohos_emulator.fronts.hdc_server import HdcServer
+from ohos_emulator.fronts.limits import DEFAULT_LIMITS, FrontLimits
 from ohos_emulator.fronts.serial import SerialConsole
 from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, write_known_hosts
 from ohos_emulator.fronts.ssh_server import SshServer
@@ -47,6 +48,8 @@ class FarmConfig:
     ssh_port: int = 0
     serial_port: int = 0
     serial_login: tuple[str, str] | None = None  # (user, password) the consoles ask for; None: a shell
+    limits: FrontLimits = DEFAULT_LIMITS  # connection caps and frame deadline of every front
+    host_files: tuple[Path, ...] = ()  # host folders of the legacy hdc forms; none: the current folder
 
 
 @dataclass
@@ -85,13 +88,24 @@ class EmulatorFarm:
                 _port(config.ssh_port, index),
                 host_key=keys.host_key,
                 authorized_keys=keys.client_public_key,
+                limits=config.limits,
             )
             console = SerialConsole(
-                device, login=config.serial_login, seed=index, socket_port=_port(config.serial_port, index)
+                device,
+                login=config.serial_login,
+                seed=index,
+                socket_port=_port(config.serial_port, index),
+                max_sessions=config.limits.max_connections,
             )
             self.fronts.append(DeviceFronts(device, ssh, keys, console))
         self.devices = [front.device for front in self.fronts]
-        self.hdc = HdcServer({device.serial: device for device in self.devices}, HOST, config.hdc_port)
+        self.hdc = HdcServer(
+            {device.serial: device for device in self.devices},
+            HOST,
+            config.hdc_port,
+            limits=config.limits,
+            host_files=config.host_files,
+        )
 
     def start(self) -> EmulatorFarm:
         self.hdc.start()

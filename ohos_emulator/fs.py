@@ -27,6 +27,10 @@ BASE_LAYOUT = (
 )
 
 
+MAX_SYMLINKS = 40
+"""Symlinks one path may pass through (Linux's limit) before ELOOP."""
+
+
 class DeviceFsError(OSError):
     """An OSError that names the device path (not the host path) in its message."""
 
@@ -68,8 +72,34 @@ class DeviceFilesystem:
         return "/" + normal.lstrip("/")
 
     def host_path(self, device_path: str, cwd: str = "/") -> Path:
-        relative = self.normalize(device_path, cwd).lstrip("/")
+        """Where a device path lives on the host: never outside the root, also through symlinks."""
+        relative = self._inside(self.normalize(device_path, cwd))
         return self.root / relative if relative else self.root
+
+    def _inside(self, device_path: str) -> str:
+        """``device_path`` (relative to the root) with the rootfs's symlinks followed as a chroot does:
+        an absolute target starts again at the device's `/`, and `..` never climbs above it."""
+        pending = [part for part in device_path.split("/") if part]
+        resolved: list[str] = []
+        hops = 0
+        while pending:
+            part = pending.pop(0)
+            if part in (".", ".."):
+                if part == ".." and resolved:
+                    resolved.pop()
+                continue
+            candidate = self.root.joinpath(*resolved, part)
+            if candidate.is_symlink():
+                hops += 1
+                if hops > MAX_SYMLINKS:
+                    raise DeviceFsError(errno.ELOOP, device_path)
+                target = os.readlink(candidate)
+                if target.startswith("/"):
+                    resolved = []
+                pending = [piece for piece in target.split("/") if piece] + pending
+                continue
+            resolved.append(part)
+        return "/".join(resolved)
 
     # -- accounting --------------------------------------------------------------------------------
     def usage(self) -> FsUsage:

@@ -33,6 +33,7 @@ DOWNLOAD = "suites/download"
 MODULE = "suites/module"
 PROGRESS_TYPES = "suites/module/test_progress_types.py"
 CALLER_ORDER = "suites/module/test_caller_check_order.py"
+ARGUMENT_GRID = "suites/module/test_argument_grid.py"
 # The files most likely to see a break of one kind, run first (a run stops at its first failure).
 FIRST = {
     "callers": (f"{GALLERY}/test_callers.py", f"{DOWNLOAD}/test_errors.py", CALLER_ORDER),
@@ -41,11 +42,11 @@ FIRST = {
     "run": (f"{GALLERY}/test_run.py", f"{GALLERY}/test_on_off.py", f"{GALLERY}/test_stop.py"),
     "error types": (f"{GALLERY}/test_error_types.py",),
     "download": (f"{DOWNLOAD}/test_download.py", f"{DOWNLOAD}/test_stop.py"),
-    "gallery calls": (f"{GALLERY}/test_run.py", f"{GALLERY}/test_arguments.py", f"{GALLERY}/test_stop.py"),
-    "download calls": (f"{DOWNLOAD}/test_download.py", f"{DOWNLOAD}/test_arguments.py"),
+    "gallery calls": (f"{GALLERY}/test_run.py", ARGUMENT_GRID, f"{GALLERY}/test_stop.py"),
+    "download calls": (f"{DOWNLOAD}/test_download.py", ARGUMENT_GRID, f"{DOWNLOAD}/test_stop_per_file.py"),
 }
 MESSAGE_FIRST = {
-    201: FIRST["callers"], 202: FIRST["callers"], 401: (f"{GALLERY}/test_arguments.py",),
+    201: FIRST["callers"], 202: FIRST["callers"], 401: (ARGUMENT_GRID,),
     13600001: (f"{GALLERY}/test_service_down.py",), 13900002: FIRST["download errors"],
     13900025: FIRST["download errors"], 22400001: FIRST["start"], 22400002: FIRST["start"],
     22400003: FIRST["start"],

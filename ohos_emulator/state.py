@@ -6,9 +6,11 @@ One JSON file per device. Sections belong to services; a service mutates its sec
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ class DeviceState:
         self.path = path
         self._lock = threading.RLock()
         self._data: dict[str, dict[str, Any]] = {}
+        self._deferring = 0
+        self._unsaved = False
         if path.exists():
             try:
                 self._data = json.loads(path.read_text(encoding="utf-8"))
@@ -42,8 +46,24 @@ class DeviceState:
                 section.setdefault(key, json.loads(json.dumps(value)))
             return section
 
+    @contextlib.contextmanager
+    def one_save(self) -> Iterator[None]:
+        """Changes made inside are written once, at the end (one reset of several services)."""
+        with self._lock:
+            self._deferring += 1
+            try:
+                yield
+            finally:
+                self._deferring -= 1
+                if not self._deferring and self._unsaved:
+                    self.save()
+
     def save(self) -> None:
         with self._lock:
+            if self._deferring:
+                self._unsaved = True
+                return
+            self._unsaved = False
             text = json.dumps(self._data, indent=1, sort_keys=True)
             temporary = self.path.with_suffix(".tmp")
             temporary.write_text(text, encoding="utf-8")

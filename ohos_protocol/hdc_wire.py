@@ -14,6 +14,7 @@ import secrets
 import socket
 import string
 import struct
+import time
 from dataclasses import dataclass, fields
 from enum import IntEnum
 
@@ -27,6 +28,13 @@ VERSION_SIZE = 64
 HANDSHAKE_SIZE = BANNER_SIZE + CONNECT_KEY_SIZE
 HANDSHAKE_SIZE_VERSIONED = HANDSHAKE_SIZE + VERSION_SIZE
 MAX_FRAME = 16 * 1024 * 1024
+"""Largest data frame either side sends or accepts (docs/hdc-protocol.md §1.9)."""
+CLIENT_HANDSHAKE_MAX = 1024
+"""Largest client handshake the emulated server reads: xdevice's is 268 bytes, hdctool's 44 or 108."""
+COMMAND_MAX = 511 * 1024 * 4
+"""Largest command frame: the real server's channel buffer, MAX_SIZE_IOBUF × BUF_EXTEND_SIZE
+(docs/hdc-protocol.md §1.9)."""
+READ_CHUNK = 64 * 1024
 VERSION = "Ver: 3.2.0f"
 PAYLOAD_HEADER_SIZE = 64
 FEATURE_FLAGS = bytes([0x05, 0, 0, 0, 0, 0, 0, 0])
@@ -91,6 +99,10 @@ class TruncatedFrame(ProtocolError):
     """The connection ended in the middle of a frame."""
 
 
+class FrameTimeout(TimeoutError):
+    """A frame that started did not arrive whole within its deadline."""
+
+
 # -- framing -----------------------------------------------------------------------------------------
 
 
@@ -112,34 +124,75 @@ def check_length(length: int, limit: int = MAX_FRAME) -> int:
     return length
 
 
-def _recv_exact(sock: socket.socket, size: int, what: str) -> bytearray | None:
-    """Exactly ``size`` bytes; None on EOF before the first byte; TruncatedFrame on EOF after it."""
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        count = sock.recv_into(view[got:])
-        if count == 0:
-            if got == 0:
-                return None
-            raise TruncatedFrame(f"connection closed after {got} of {size} bytes of a frame {what}")
-        got += count
-    return buffer
+class _FrameReader:
+    """Reads one frame in chunks, so memory grows only with the bytes that really arrived.
+
+    The wait for a frame's first byte is the socket's own timeout (the idle time allowed between
+    frames); once it arrived, the whole frame must arrive within ``frame_timeout`` seconds, however
+    slowly the bytes drip in.
+    """
+
+    def __init__(self, sock: socket.socket, frame_timeout: float | None) -> None:
+        self.sock = sock
+        self.frame_timeout = frame_timeout
+        self.idle = sock.gettimeout()
+        self.deadline: float | None = None
+
+    def recv(self, size: int) -> bytes:
+        if self.deadline is None:
+            data = self.sock.recv(min(size, READ_CHUNK))
+        else:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise FrameTimeout(f"a frame did not arrive whole within {self.frame_timeout:g} s")
+            self.sock.settimeout(remaining if self.idle is None else min(self.idle, remaining))
+            try:
+                data = self.sock.recv(min(size, READ_CHUNK))
+            except TimeoutError:
+                if time.monotonic() < self.deadline:
+                    raise
+                raise FrameTimeout(f"a frame did not arrive whole within {self.frame_timeout:g} s") from None
+        if self.deadline is None and self.frame_timeout is not None:
+            self.deadline = time.monotonic() + self.frame_timeout
+        return data
+
+    def exact(self, size: int, what: str, started: bool) -> bytes | None:
+        """Exactly ``size`` bytes; None on EOF before the frame's first byte; TruncatedFrame after it."""
+        parts: list[bytes] = []
+        got = 0
+        while got < size:
+            data = self.recv(size - got)
+            if not data:
+                if got == 0 and not started:
+                    return None
+                raise TruncatedFrame(f"connection closed after {got} of {size} bytes of a frame {what}")
+            parts.append(data)
+            got += len(data)
+        return b"".join(parts)
+
+    def restore(self) -> None:
+        self.sock.settimeout(self.idle)
 
 
-def read_frame(sock: socket.socket, limit: int = MAX_FRAME) -> bytes | None:
+def read_frame(
+    sock: socket.socket, limit: int = MAX_FRAME, frame_timeout: float | None = None
+) -> bytes | None:
     """One frame's payload from a blocking socket; None on a clean EOF between frames.
 
-    Socket timeouts propagate as :class:`TimeoutError`.
+    A length above ``limit`` is refused before any of the payload is read; with ``frame_timeout`` a
+    frame that started must be complete within that many seconds. Timeouts raise :class:`TimeoutError`.
     """
-    head = _recv_exact(sock, 4, "length")
-    if head is None:
-        return None
-    length = check_length(struct.unpack(">I", head)[0], limit)
-    body = _recv_exact(sock, length, "payload")
-    if body is None:
-        raise TruncatedFrame(f"connection closed after the length field of a {length}-byte frame")
-    return bytes(body)
+    reader = _FrameReader(sock, frame_timeout)
+    try:
+        head = reader.exact(4, "length", started=False)
+        if head is None:
+            return None
+        length = check_length(struct.unpack(">I", head)[0], limit)
+        body = reader.exact(length, "payload", started=True)
+        assert body is not None
+        return body
+    finally:
+        reader.restore()
 
 
 class FrameDecoder:
@@ -212,8 +265,18 @@ class ClientHello:
 
     @classmethod
     def decode(cls, payload: bytes) -> ClientHello:
-        _check_handshake(payload, "client")
-        key = payload[BANNER_SIZE:HANDSHAKE_SIZE].split(b"\0", 1)[0]
+        """As the real server reads it: the `OHOS HDC` prefix, then the key up to its first NUL (at
+        most 32 bytes); any length from the banner up to CLIENT_HANDSHAKE_MAX (xdevice pads its key
+        to 256 bytes)."""
+        if len(payload) < BANNER_SIZE or len(payload) > CLIENT_HANDSHAKE_MAX:
+            raise ProtocolError(
+                f"client handshake is {len(payload)} bytes, not {BANNER_SIZE} to {CLIENT_HANDSHAKE_MAX}"
+            )
+        if not payload.startswith(BANNER):
+            raise ProtocolError(f"client handshake does not start with {BANNER!r}: {payload[:12]!r}")
+        key = payload[BANNER_SIZE:].split(b"\0", 1)[0]
+        if len(key) > CONNECT_KEY_SIZE:
+            raise ProtocolError(f"client handshake's connect key is longer than {CONNECT_KEY_SIZE} bytes")
         version = payload[HANDSHAKE_SIZE:] if len(payload) == HANDSHAKE_SIZE_VERSIONED else None
         return cls(payload[:BANNER_SIZE], key.decode("utf-8", errors="replace"), version)
 

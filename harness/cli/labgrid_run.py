@@ -50,7 +50,7 @@ class LabRun:
             return
         reservation = self.farm.reservation
         write_lab_result(paths.results, self.farm.address, reservation.steps)
-        add_places_to_matrix(paths.matrix_markdown, paths.matrix_json, self.farm.address, self.rows)
+        add_places_to_matrix(paths, self.farm.address, self.rows)
         if reservation.lost:
             print(f"labgrid: the reservation was lost during the run: {reservation.lost}")
 

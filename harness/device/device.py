@@ -22,6 +22,7 @@ from ohos_protocol.hap import ShimVariant, load_variants
 from ohos_protocol.names import CAPABILITIES
 
 SHIM_START_TIMEOUT = 20.0
+SHIM_FIRST_PAUSE = 0.002  # the first wait between handshake attempts (doubling up to 0.2 s)
 
 
 def _tries(count: int) -> str:
@@ -99,36 +100,37 @@ class Device:
             token = self.abilities.start(chosen)
             began = time.monotonic()
             deadline = began + timeout
-            pause = 0.01
+            pause = SHIM_FIRST_PAUSE
             tries = 0
-            while True:
-                tries += 1
-                attempt = Trace()  # a handshake refused while the ability starts is no step of the test
-                client = ShimClient(
-                    lambda: self.transport.open_stream(chosen.port),
-                    token=token,
-                    armor=self.transport.name == "serial",
-                    trace=attempt,
-                    device=self.id,
-                    transport=self.transport.name,
-                )
-                try:
-                    client.open()
-                except InfrastructureError as exc:
-                    client.close()
-                    if time.monotonic() + pause > deadline:
-                        raise ShimError(
-                            f"{self.id}: shim {chosen.bundle} did not answer on device port {chosen.port} "
-                            f"within {timeout:g} s ({tries} tries): {exc}"
-                        ) from exc
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.2)
-                    continue
-                client.trace = self.trace
-                waited = round((time.monotonic() - began) * 1000)
-                record.title = f"start {chosen.bundle}, ready in {waited} ms after {_tries(tries)}"
-                record.result = attempt.records[-1].result if attempt.records else None
-                return client
+            with self.transport.route(chosen.port):  # one forward for every attempt
+                while True:
+                    tries += 1
+                    attempt = Trace()  # a handshake refused while the ability starts is no step of the test
+                    client = ShimClient(
+                        lambda: self.transport.open_stream(chosen.port),
+                        token=token,
+                        armor=self.transport.name == "serial",
+                        trace=attempt,
+                        device=self.id,
+                        transport=self.transport.name,
+                    )
+                    try:
+                        client.open()
+                    except InfrastructureError as exc:
+                        client.close()
+                        if time.monotonic() + pause > deadline:
+                            raise ShimError(
+                                f"{self.id}: shim {chosen.bundle} did not answer on device port "
+                                f"{chosen.port} within {timeout:g} s ({tries} tries): {exc}"
+                            ) from exc
+                        time.sleep(pause)
+                        pause = min(pause * 2, 0.2)
+                        continue
+                    client.trace = self.trace
+                    waited = round((time.monotonic() - began) * 1000)
+                    record.title = f"start {chosen.bundle}, ready in {waited} ms after {_tries(tries)}"
+                    record.result = attempt.records[-1].result if attempt.records else None
+                    return client
 
     # -- restore ----------------------------------------------------------------------------------
     def undo(self, entry: JournalEntry) -> None:

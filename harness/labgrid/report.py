@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
 import uuid
 from pathlib import Path
 
 from harness.labgrid.reservation import AcquiredPlace
 from harness.labgrid.steps import LabSteps
+from harness.reports.allure_meta import MATRIX_ATTACHMENTS
+from harness.reports.paths import ReportPaths
+
+HTML_ATTACHMENT, MARKDOWN_ATTACHMENT = (attachment[0] for attachment in MATRIX_ATTACHMENTS)
 
 
 def write_lab_result(results: Path, address: str, steps: LabSteps) -> Path | None:
@@ -53,23 +58,39 @@ def place_rows(places: list[AcquiredPlace]) -> list[dict[str, str]]:
     ]
 
 
-def add_places_to_matrix(markdown: Path, matrix_json: Path, address: str, rows: list[dict[str, str]]) -> None:
-    """A table of the run's devices with their lab host and place, in both matrix files."""
+def _markdown_table(address: str, rows: list[dict[str, str]]) -> str:
+    lines = ["", f"## Devices (labgrid coordinator {address})", ""]
+    lines += ["| device | lab host | place | resources |", "|---|---|---|---|"]
+    lines += [f"| {r['device']} | {r['lab_host']} | {r['place']} | {r['resources']} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _html_table(address: str, rows: list[dict[str, str]]) -> str:
+    keys = ("device", "lab_host", "place", "resources")
+    cells = "".join("<tr>" + "".join(f"<td>{html.escape(r[k])}</td>" for k in keys) + "</tr>" for r in rows)
+    head = "<tr><th>device</th><th>lab host</th><th>place</th><th>resources</th></tr>"
+    return f"<h2>Devices (labgrid coordinator {html.escape(address)})</h2><table>{head}{cells}</table>"
+
+
+def _append(path: Path, text: str) -> None:
+    if path.exists():
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + text, encoding="utf-8")
+
+
+def add_places_to_matrix(paths: ReportPaths, address: str, rows: list[dict[str, str]]) -> None:
+    """A table of the run's devices with their lab host and place, in every form of the matrix:
+    Markdown and JSON next to the results, and the report's matrix attachments."""
     if not rows:
         return
-    lines = [
-        "",
-        f"## Devices (labgrid coordinator {address})",
-        "",
-        "| device | lab host | place | resources |",
-    ]
-    lines.append("|---|---|---|---|")
-    lines += [f"| {r['device']} | {r['lab_host']} | {r['place']} | {r['resources']} |" for r in rows]
-    if markdown.exists():
-        markdown.write_text(
-            markdown.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-        )
-    if matrix_json.exists():
-        data = json.loads(matrix_json.read_text(encoding="utf-8"))
+    _append(paths.matrix_markdown, _markdown_table(address, rows))
+    _append(paths.results / MARKDOWN_ATTACHMENT, _markdown_table(address, rows))
+    attachment = paths.results / HTML_ATTACHMENT
+    if attachment.exists():
+        page = attachment.read_text(encoding="utf-8")
+        table = _html_table(address, rows)
+        page = page.replace("</body>", table + "</body>", 1) if "</body>" in page else page + table
+        attachment.write_text(page, encoding="utf-8")
+    if paths.matrix_json.exists():
+        data = json.loads(paths.matrix_json.read_text(encoding="utf-8"))
         data["labgrid"] = {"coordinator": address, "devices": rows}
-        matrix_json.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        paths.matrix_json.write_text(json.dumps(data, indent=2), encoding="utf-8")

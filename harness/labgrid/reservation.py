@@ -244,13 +244,17 @@ class FarmReservation:
                 self._poll()
             except (CoordinatorError, InfrastructureError) as exc:
                 if not self.lost:
-                    self.lost = str(exc)
-                    self.steps.note("labgrid: reservation lost", self.lost, "broken")
+                    self._lose(str(exc))
                     print(
                         f"labgrid: reservation lost ({exc}); the run goes on with the devices it holds",
                         file=sys.stderr,
                         flush=True,
                     )
+
+    def _lose(self, reason: str) -> None:
+        if not self.lost:
+            self.lost = reason
+            self.steps.note("labgrid: reservation lost", reason, "broken")
 
     def _release(self, name: str, message: str) -> None:
         with self.steps.step(f"labgrid: release {name}") as step:
@@ -273,6 +277,12 @@ class FarmReservation:
             self._cancel(token)
         self._tokens = []
         if failures:
-            print("labgrid: could not release " + "; ".join(failures), file=sys.stderr, flush=True)
+            self._lose(failures[0])
+            print(
+                "labgrid: could not release " + "; ".join(failures) + " (the next run of this owner takes "
+                "them back, or `labgrid-client -p PLACE release` once the coordinator is back)",
+                file=sys.stderr,
+                flush=True,
+            )
         else:
             self.book.remove(self.record)

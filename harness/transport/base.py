@@ -8,6 +8,7 @@ socket or library exception.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -84,6 +85,11 @@ class Transport(Protocol):
     def pull(self, remote: str, local: Path, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> None: ...
 
     def open_stream(self, device_port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> Stream: ...
+
+    def route(self, device_port: int) -> AbstractContextManager[None]:
+        """Keep the way to ``device_port`` open across the streams opened inside (hdc: one forward
+        for all the connect attempts; transports without set-up per port do nothing)."""
+        ...
 
     def start(self, command: str) -> RunningCommand: ...
 

@@ -194,6 +194,17 @@ class HdcTransport:
             self._streams.add(stream)
         return stream
 
+    @contextlib.contextmanager
+    def route(self, device_port: int) -> Iterator[None]:
+        """One forward to ``device_port`` for every stream opened inside (counted as a stream)."""
+        with self._lock:
+            forward = self._ledger.get(device_port) or self._add_forward(device_port)
+            forward.streams += 1
+        try:
+            yield
+        finally:
+            self.stream_closed(None, forward)
+
     def _add_forward(self, device_port: int) -> _Forward:
         for _ in range(FORWARD_ATTEMPTS):
             forward = _Forward(device_port, _free_local_port())

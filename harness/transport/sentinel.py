@@ -28,6 +28,7 @@ from harness.errors import TransportError
 
 PREFIX = "__HIL_RC"
 TAIL_CHARS = 400
+MARKER_LINE = re.compile(PREFIX + r"_([0-9a-f]+)=(\d+)\r?\n")  # compiled once, for every command
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,13 @@ class Sentinel:
 
     def find(self, output: str) -> SentinelMatch | None:
         """The last complete marker line in ``output``, or None if it has not (fully) arrived yet."""
-        matches = list(re.finditer(re.escape(self.marker) + r"(\d+)\r?\n", output))
+        if self.marker not in output:  # the usual case while output arrives: no regex at all
+            return None
+        matches = [found for found in MARKER_LINE.finditer(output) if found.group(1) == self.nonce]
         if not matches:
             return None
         last = matches[-1]
-        return SentinelMatch(int(last.group(1)), last.start(), last.end())
+        return SentinelMatch(int(last.group(2)), last.start(), last.end())
 
     def parse(self, output: str, *, device: str = "", transport: str = "") -> tuple[str, int]:
         """(what the command printed, its exit status); TransportError if no marker is present."""

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from ohos_emulator.device import EmulatedDevice
 from ohos_emulator.fronts.hdc import session
 from ohos_emulator.fronts.hdc.context import ServerContext
 from ohos_emulator.fronts.hdc.forwards import ForwardTable
-from ohos_emulator.fronts.resources import Resources, accepted, bound_address, wake
+from ohos_emulator.fronts.hdc.host_files import HostFolders
+from ohos_emulator.fronts.limits import DEFAULT_LIMITS, FrontLimits
+from ohos_emulator.fronts.resources import ConnectionCap, Resources, accepted, bound_address, wake
 
 DEFAULT_IDLE_TIMEOUT = 60.0
 CLOSE_TIMEOUT = 5.0
@@ -25,7 +28,10 @@ log = logging.getLogger(__name__)
 
 
 class HdcServer:
-    """An hdc server for ``devices`` (connect key → device) on ``host:port`` (0 picks a free port)."""
+    """An hdc server for ``devices`` (connect key → device) on ``host:port`` (0 picks a free port).
+
+    ``host_files``: the host folders the legacy file and install forms may use (none: the current one).
+    """
 
     def __init__(
         self,
@@ -34,12 +40,20 @@ class HdcServer:
         port: int = 0,
         *,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        limits: FrontLimits = DEFAULT_LIMITS,
+        host_files: Sequence[Path] = (),
     ) -> None:
         self._host = host
         self._port = port
         self._resources = Resources()
         self._context = ServerContext(
-            dict(devices), ForwardTable(self._resources, host), self._resources, idle_timeout
+            dict(devices),
+            ForwardTable(self._resources, host),
+            self._resources,
+            idle_timeout,
+            limits.frame_timeout,
+            ConnectionCap("hdc server", limits.max_connections),
+            HostFolders(host_files),
         )
         self._listener: socket.socket | None = None
 
@@ -60,14 +74,19 @@ class HdcServer:
 
     def _accept(self) -> None:
         assert self._listener is not None
-        for sock, peer in accepted(self._listener, self._resources.closing):
+        cap = self._context.connections
+        for sock, peer in accepted(self._listener, self._resources.closing, "hdc server"):
+            if not cap.admit(sock):
+                continue
             if not self._resources.track(sock):
+                cap.leave()
                 return
             if (
                 self._resources.spawn(f"hdc-channel-{peer[1]}", session.serve, self._context, sock, peer)
                 is None
             ):
                 self._resources.release(sock)
+                cap.leave()
 
     def close(self) -> None:
         """Stop serving: no new connections, commands cancelled, sockets closed, threads joined."""

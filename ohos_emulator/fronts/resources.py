@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import socket
 import threading
@@ -11,6 +12,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+ACCEPT_RETRYABLE = frozenset({errno.EMFILE, errno.ENFILE, errno.ECONNABORTED, errno.ENOBUFS, errno.ENOMEM})
+"""accept() errors after which a listener keeps serving (out of descriptors or memory, a client gone)."""
+BACKOFF_FIRST = 0.05
+BACKOFF_MAX = 1.0
 
 
 def wake(sock: socket.socket) -> None:
@@ -57,7 +63,12 @@ class Resources:
             if self.closing.is_set():
                 return None
             self._threads.add(thread)
-            thread.start()
+            try:
+                thread.start()
+            except RuntimeError as exc:  # no more threads: the caller drops what it wanted served
+                self._threads.discard(thread)
+                log.warning("emulator front: cannot start thread %s: %s", name, exc)
+                return None
         return thread
 
     def track(self, sock: socket.socket) -> bool:
@@ -120,16 +131,74 @@ class Resources:
             threads[0].join(remaining)
 
 
-def accepted(listener: socket.socket, closing: threading.Event) -> Iterator[tuple[socket.socket, Any]]:
-    """Connections accepted on ``listener`` (TCP_NODELAY set), until it is shut or ``closing`` is set."""
+class ConnectionCap:
+    """At most ``limit`` connections of one front at once; the others are closed at once and counted."""
+
+    def __init__(self, front: str, limit: int) -> None:
+        self.front = front
+        self.limit = limit
+        self.refused = 0
+        self._active = 0
+        self._lock = threading.Lock()
+
+    def admit(self, sock: socket.socket) -> bool:
+        """True and one slot taken, or False with ``sock`` closed (the refusal is logged)."""
+        with self._lock:
+            if self._active < self.limit:
+                self._active += 1
+                return True
+            self.refused += 1
+            refused = self.refused
+        shut(sock)
+        if refused == 1 or refused % 100 == 0:
+            log.warning(
+                "%s: %d connections open (the limit); refused a connection (%d refused so far)",
+                self.front,
+                self.limit,
+                refused,
+            )
+        return False
+
+    def leave(self) -> None:
+        with self._lock:
+            self._active -= 1
+
+    @property
+    def active(self) -> int:
+        with self._lock:
+            return self._active
+
+
+def accepted(
+    listener: socket.socket, closing: threading.Event, front: str = "emulator front"
+) -> Iterator[tuple[socket.socket, Any]]:
+    """Connections accepted on ``listener`` (TCP_NODELAY set), until it is shut or ``closing`` is set.
+
+    Running out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) or a client that left
+    before accept() (ECONNABORTED) does not stop the listener: it logs once, backs off and keeps serving.
+    """
+    backoff = 0.0
     while not closing.is_set():
         try:
             sock, peer = listener.accept()
         except TimeoutError:  # a listener with a timeout polls ``closing``
             continue
-        except OSError:
-            return
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError as exc:
+            if exc.errno not in ACCEPT_RETRYABLE or closing.is_set():
+                return
+            if not backoff:
+                log.warning("%s: accept failed (%s); backing off, still serving", front, exc)
+            backoff = min(max(backoff * 2, BACKOFF_FIRST), BACKOFF_MAX)
+            closing.wait(backoff)
+            continue
+        if backoff:
+            log.warning("%s: accepting connections again", front)
+            backoff = 0.0
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # the client already reset the connection
+            shut(sock)
+            continue
         yield sock, peer
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import paramiko
 
 from ohos_emulator.device import EmulatedDevice
-from ohos_emulator.fronts.resources import Resources, accepted, bound_address, shut
+from ohos_emulator.fronts.limits import DEFAULT_LIMITS, FrontLimits
+from ohos_emulator.fronts.resources import ConnectionCap, Resources, accepted, bound_address, shut
 from ohos_emulator.fronts.ssh.interface import DeviceServerInterface
 from ohos_emulator.fronts.ssh_keys import read_authorized_keys
 
@@ -47,6 +48,7 @@ class SshServer:
         host_key: paramiko.PKey | Path,
         authorized_keys: Iterable[paramiko.PKey] | Path,
         auth_timeout: float = AUTH_TIMEOUT,
+        limits: FrontLimits = DEFAULT_LIMITS,
     ) -> None:
         self.device = device
         self._host = host
@@ -60,6 +62,8 @@ class SshServer:
             else list(authorized_keys)
         )
         self._auth_timeout = auth_timeout
+        self._limits = limits
+        self._cap = ConnectionCap(f"ssh server of {device.serial}", limits.max_connections)
         self._resources = Resources()
         self._listener: socket.socket | None = None
         self._lock = threading.Lock()
@@ -87,8 +91,16 @@ class SshServer:
 
     def _accept(self) -> None:
         assert self._listener is not None
-        for sock, peer in accepted(self._listener, self._resources.closing):
-            transport = paramiko.Transport(sock)
+        for sock, peer in accepted(self._listener, self._resources.closing, f"ssh {self.device.serial}"):
+            if not self._cap.admit(sock):
+                continue
+            try:
+                transport = paramiko.Transport(sock)
+            except Exception as exc:  # out of resources (paramiko makes a socketpair and a thread)
+                log.warning("ssh %s: cannot serve a connection: %s", self.device.serial, exc)
+                self._cap.leave()
+                shut(sock)
+                continue
             with self._lock:  # close() sets _closing under this lock: no spawn can race with its join
                 serving = not self._closing and (
                     self._resources.spawn(f"ssh-connection-{peer[1]}", self._serve, transport, peer)
@@ -97,6 +109,7 @@ class SshServer:
                 if serving:
                     self._transports.add(transport)
             if not serving:
+                self._cap.leave()
                 self._forget(transport)
                 return
 
@@ -109,7 +122,9 @@ class SshServer:
 
     def _serve(self, transport: paramiko.Transport, peer: tuple[str, int]) -> None:
         """One connection: negotiate, authenticate, then accept channels until it ends."""
-        interface = DeviceServerInterface(self.device, transport, self._resources, self._authorized)
+        interface = DeviceServerInterface(
+            self.device, transport, self._resources, self._authorized, self._limits.max_channels
+        )
         try:
             transport.banner_timeout = BANNER_TIMEOUT
             transport.handshake_timeout = BANNER_TIMEOUT
@@ -128,6 +143,7 @@ class SshServer:
         finally:
             interface.close()
             self._forget(transport)
+            self._cap.leave()
 
     def close(self) -> None:
         """Stop serving: no new connections, commands cancelled, connections closed, threads joined."""

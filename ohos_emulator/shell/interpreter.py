@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ohos_emulator.fs import DeviceFsError
-from ohos_emulator.shell.io import BytesInput, CommandContext, InputStream, ShellIO, Writer, discard
+from ohos_emulator.shell.io import (
+    BytesInput,
+    ChunkInput,
+    CommandContext,
+    InputStream,
+    ShellIO,
+    Writer,
+    discard,
+)
 from ohos_emulator.shell.parser import Pipeline, ShellSyntaxError, SimpleCommand, Word, parse
 
 if TYPE_CHECKING:
@@ -86,7 +95,7 @@ class ShellSession:
                     continue
                 target = self.expand(redirect.target)  # type: ignore[arg-type]
                 if redirect.op == "<":
-                    stdin = BytesInput(self._read_special(target))
+                    stdin = self._open_input(target)
                     continue
                 writer = self._open_output(target, append=redirect.op == ">>", closers=closers)
                 if redirect.fd == 1:
@@ -116,10 +125,16 @@ class ShellSession:
         context = CommandContext(self.device, self, [name, *args[1:]], stdin, out, err, io.cancel)
         return command(context)
 
-    def _read_special(self, target: str) -> bytes:
+    def _open_input(self, target: str) -> InputStream:
+        """`< FILE`: the file read in chunks as the command reads it (ENOENT raised here, at once)."""
         if target == "/dev/null":
-            return b""
-        return self.device.fs.read_bytes(self.device.fs.normalize(target, self.cwd))
+            return BytesInput()
+        path = self.device.fs.normalize(target, self.cwd)
+        if not self.device.fs.exists(path):
+            raise DeviceFsError(errno.ENOENT, path)
+        if self.device.fs.is_dir(path):
+            raise DeviceFsError(errno.EISDIR, path)
+        return ChunkInput(self.device.fs.iter_chunks(path))
 
     def _open_output(self, target: str, append: bool, closers: list[Callable[[], None]]) -> Writer:
         if target == "/dev/null":

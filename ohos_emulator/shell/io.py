@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -34,6 +34,26 @@ class BytesInput:
         chunk = self._data[self._at : end]
         self._at = end
         return chunk
+
+
+class ChunkInput:
+    """Input from an iterator of byte chunks (a `< FILE` redirection), read as the command asks."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            data, self._pending = self._pending + b"".join(self._chunks), b""
+            return data
+        while not self._pending:
+            chunk = next(self._chunks, b"")
+            if not chunk:
+                return b""
+            self._pending = chunk
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
 
 
 def discard(_: bytes) -> None:

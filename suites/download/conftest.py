@@ -86,7 +86,7 @@ class DownloadChecks:
 
     def __init__(self, cloudsync: CloudSync, spec: Edition, files: DeviceFiles) -> None:
         self._cloudsync = cloudsync
-        self._files = files
+        self.files = files
         self._fields = {field.name for field in spec.interface("DownloadProgress").fields}
         self.state = spec.enum("State")
 
@@ -125,7 +125,7 @@ class DownloadChecks:
         assert [event["uri"] for event in events] == [file.uri] * len(events), (
             f"every event carries the uri passed to start(), {file.uri!r}: {[e['uri'] for e in events]}"
         )
-        on_device = self._files.size(file.local_path)
+        on_device = self.files.size(file.local_path)
         assert on_device == file.size, (
             f"{file.local_path} is on the device with {file.size} bytes: {on_device}"
         )

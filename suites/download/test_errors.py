@@ -1,6 +1,7 @@
 """Download: the errors each method's table lists, provoked one by one."""
 
 import pytest
+from gallery_sync.steps import expect_called_back_once, settle_time
 
 from harness.shim.values import Callback
 
@@ -35,11 +36,13 @@ CALLER_CASES = [*_caller_cases("noperm", 201), *_caller_cases("normal", 202, "mo
 
 @pytest.mark.parametrize(("variant", "code", "member", "args", "style", "route"), CALLER_CASES)
 def test_a_caller_that_may_not_use_the_api_is_refused(
-    cloudsync_as, variant, code, member, args, style, route
+    cloudsync_as, spec, variant, code, member, args, style, route
 ):
     """201 for a system app without ohos.permission.CLOUDFILE_SYNC, 202 for a third-party app."""
-    download = cloudsync_as(variant).download()
-    download.call(member, *args, style=style).expect_error(code, route)
+    caller = cloudsync_as(variant)
+    caller.download().call(member, *args, style=style).expect_error(code, route)
+    if style == "callback":
+        expect_called_back_once(caller, settle_time(spec))
 
 
 @pytest.mark.requirement("Download.on.E13600001", "module.contract.error-object")
@@ -58,14 +61,17 @@ def test_off_while_the_service_is_down_throws_13600001(cloudsync, lab):
 
 
 @async_forms("Download.start.{style}.E13900002")
-def test_start_of_a_uri_not_in_the_cloud_fails_with_13900002(cloudsync, lab, style):
+def test_start_of_a_uri_not_in_the_cloud_fails_with_13900002(cloudsync, lab, spec, style):
     lab.add_cloud_file("another.jpg", 100_000)
     cloudsync.download().call("start", MISSING_URI, style=style).expect_error(13900002, ERROR_ROUTE[style])
+    expect_called_back_once(cloudsync, settle_time(spec))
 
 
 @async_forms("Download.start.{style}.E13900025")
 @pytest.mark.requirement("module.contract.service-errors-async", "module.contract.error-object")
-def test_start_without_room_for_the_file_fails_with_13900025(cloudsync, lab, cloud_file, storage, style):
+def test_start_without_room_for_the_file_fails_with_13900025(
+    cloudsync, lab, cloud_file, storage, spec, style
+):
     """Refused before the download starts: no progress event follows."""
     file = cloud_file("too-big.jpg")
     storage.fill(leave_free=file.size // 2)
@@ -76,3 +82,4 @@ def test_start_without_room_for_the_file_fails_with_13900025(cloudsync, lab, clo
     download.call("start", file.uri, style=style).expect_error(13900025, ERROR_ROUTE[style])
     lab.wait_sync_idle()
     progress.expect_none_queued("a refused start() downloads nothing")
+    expect_called_back_once(cloudsync, settle_time(spec))

@@ -5,26 +5,16 @@ import pytest
 from harness.shim.values import UNDEFINED
 
 from .forms import async_forms
+from .steps import parked_download
 
 CHUNK = 64 * 1024
 """The most a download moves before its first progress event (the emulated link's transfer unit)."""
 
 
-def _parked_download(cloudsync, lab, file, style):
-    """A download of ``file`` started in ``style``, now waiting part-way at the held link."""
-    download = cloudsync.download()
-    progress = cloudsync.progress()
-    download.call("on", "progress", progress.callback).expect_ok()
-    lab.hold_link()
-    download.call("start", file.uri, style=style).expect_ok()
-    lab.wait_transfer_parked()
-    return download, progress
-
-
 @async_forms("Download.stop.{style}", "Download.stop.{style}.note.terminates")
 def test_stop_ends_the_download_without_completed(cloudsync, lab, cloud_file, device_files, downloads, style):
     file = cloud_file("interrupted.jpg")
-    download, progress = _parked_download(cloudsync, lab, file, style)
+    download, progress = parked_download(cloudsync, lab, file, style)
 
     stopped = download.call("stop", file.uri, style=style).expect_ok()
     assert stopped is UNDEFINED, f"stop(uri) succeeds with undefined, not {stopped!r}"
@@ -38,7 +28,7 @@ def test_stop_ends_the_download_without_completed(cloudsync, lab, cloud_file, de
 @async_forms("Download.stop.{style}.note.clears-cache")
 def test_stop_deletes_the_cached_partial_file(cloudsync, lab, cloud_file, device_files, style):
     file = cloud_file("interrupted.jpg")
-    download, _ = _parked_download(cloudsync, lab, file, style)
+    download, _ = parked_download(cloudsync, lab, file, style)
     assert device_files.exists(file.cache_path), (
         f"the partial download is at {file.cache_path} (the lab says)"
     )
@@ -57,7 +47,7 @@ def test_stop_deletes_the_cached_partial_file(cloudsync, lab, cloud_file, device
 )
 def test_start_after_stop_downloads_again_from_zero(cloudsync, lab, cloud_file, downloads, style):
     file = cloud_file("interrupted.jpg")
-    download, progress = _parked_download(cloudsync, lab, file, style)
+    download, progress = parked_download(cloudsync, lab, file, style)
     download.call("stop", file.uri, style=style).expect_ok()
     lab.release_link()
     lab.wait_sync_idle()
@@ -82,7 +72,7 @@ def test_start_after_stop_downloads_again_from_zero(cloudsync, lab, cloud_file, 
 @pytest.mark.requirement("Download.contract.stopped-event")
 def test_stop_delivers_one_stopped_event(cloudsync, lab, cloud_file, downloads):
     file = cloud_file("interrupted.jpg")
-    download, progress = _parked_download(cloudsync, lab, file, "promise")
+    download, progress = parked_download(cloudsync, lab, file, "promise")
 
     download.call("stop", file.uri, style="promise").expect_ok()
     lab.release_link()

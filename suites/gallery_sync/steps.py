@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from harness.conformance.calls import ApiObject
 from harness.conformance.cloudsync import CloudSync
 from harness.conformance.progress import Progress
 from harness.controls.lab import LabControl
-from harness.errors import DeviceCommandError, SpecDeviation
+from harness.errors import DeviceCommandError, EventTimeout, SpecDeviation
 from harness.shim.client import Style
+from harness.spec.model import Edition
 
 NO_TRANSFER = "no transfer reached the held link"
 LATE = "$late"
+TWICE = ("extra call", "called back before a synchronous throw")
+"""The shim's late reports of a callback called a second time."""
 
 
 def in_form(style: Style, *requirement_ids: str) -> object:
@@ -48,9 +53,19 @@ def expect_run_over(lab: LabControl, progress: Progress, after: str) -> None:
     progress.expect_none_queued(f"nothing may follow {after}")
 
 
-def expect_called_back_once(cloudsync: CloudSync) -> None:
-    """No callback of an asynchronous call was called a second time (the shim reports those late)."""
-    late = [event.arg for event in cloudsync.shim.events(LATE)]
-    extra = [arg for arg in late if isinstance(arg, dict) and arg.get("reason") == "extra call"]
+def settle_time(spec: Edition) -> float:
+    """The edition's settle time, in seconds."""
+    return spec.threshold("settle_ms") / 1000
+
+
+def expect_called_back_once(cloudsync: CloudSync, settle: float = 0.0) -> None:
+    """No callback of an asynchronous call was called a second time, nor called after its call threw
+    (the shim reports those late); with ``settle``, first wait that long for such a report."""
+    late = []
+    if settle:
+        with contextlib.suppress(EventTimeout):
+            late.append(cloudsync.shim.wait_event(LATE, settle).arg)
+    late += [event.arg for event in cloudsync.shim.events(LATE)]
+    extra = [arg for arg in late if isinstance(arg, dict) and arg.get("reason") in TWICE]
     if extra:
         raise SpecDeviation(f"an AsyncCallback was called more than once: {extra}")

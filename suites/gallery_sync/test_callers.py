@@ -8,6 +8,8 @@ import pytest
 
 from harness.shim.values import Callback
 
+from .steps import expect_called_back_once, settle_time
+
 CALLS = {
     "on": (("progress", Callback("listener")), "sync", "thrown"),
     "off": (("progress",), "sync", "thrown"),
@@ -25,17 +27,20 @@ def each_call(code, *shared_ids):
     ]
 
 
-def call_as(cloudsync_as, variant, form, code):
+def call_as(cloudsync_as, spec, variant, form, code):
+    """The call is refused with ``code`` by its route, and an AsyncCallback is called once."""
     args, style, route = CALLS[form]
-    gallery = cloudsync_as(variant).gallery_sync()
-    gallery.call(form.split(".")[0], *args, style=style).expect_error(code, route)
+    caller = cloudsync_as(variant)
+    caller.gallery_sync().call(form.split(".")[0], *args, style=style).expect_error(code, route)
+    if style == "callback":
+        expect_called_back_once(caller, settle_time(spec))
 
 
 @pytest.mark.parametrize("form", each_call(201, "module.contract.caller-check-order"))
-def test_a_caller_without_the_permission_gets_201(cloudsync_as, lab, form):
-    call_as(cloudsync_as, "noperm", form, 201)
+def test_a_caller_without_the_permission_gets_201(cloudsync_as, lab, spec, form):
+    call_as(cloudsync_as, spec, "noperm", form, 201)
 
 
 @pytest.mark.parametrize("form", each_call(202, "module.note.system-api"))
-def test_a_third_party_app_gets_202(cloudsync_as, lab, form):
-    call_as(cloudsync_as, "normal", form, 202)
+def test_a_third_party_app_gets_202(cloudsync_as, lab, spec, form):
+    call_as(cloudsync_as, spec, "normal", form, 202)

@@ -5,19 +5,20 @@ Each refusal is checked in both forms (promise rejection, callback err), and no 
 
 import pytest
 
-from .steps import expect_run_over, in_form, listen
+from .steps import expect_called_back_once, expect_run_over, in_form, listen, settle_time
 
 ASYNC = "module.contract.service-errors-async"
 NO_RUN = "ErrorType.note.start-refused-low-battery"
 ROUTE = {"promise": "rejected", "callback": "callback"}
 
 
-def refuse(cloudsync, lab, style, code):
-    """start() in ``style`` fails with ``code`` by the asynchronous route, and no run starts."""
+def refuse(cloudsync, lab, spec, style, code):
+    """start() in ``style`` fails with ``code`` by the asynchronous route, once; no run starts."""
     gallery = cloudsync.gallery_sync()
     progress = listen(cloudsync, gallery)
     gallery.call("start", style=style).expect_error(code, ROUTE[style])
     expect_run_over(lab, progress, f"a start() refused with {code}")
+    expect_called_back_once(cloudsync, settle_time(spec))
 
 
 @pytest.mark.parametrize(
@@ -27,10 +28,10 @@ def refuse(cloudsync, lab, style, code):
         in_form("callback", "GallerySync.start.callback.E22400002", ASYNC),
     ],
 )
-def test_start_without_any_network_is_refused_with_22400002(cloudsync, lab, network, style):
+def test_start_without_any_network_is_refused_with_22400002(cloudsync, lab, network, spec, style):
     lab.add_photo("waiting.jpg", 200_000)
     network.offline()
-    refuse(cloudsync, lab, style, 22400002)
+    refuse(cloudsync, lab, spec, style, 22400002)
 
 
 @pytest.mark.parametrize("condition", ["no cloud account", "gallery cloud switch off"])
@@ -41,13 +42,13 @@ def test_start_without_any_network_is_refused_with_22400002(cloudsync, lab, netw
         in_form("callback", "GallerySync.start.callback.E22400001", ASYNC),
     ],
 )
-def test_start_while_the_cloud_is_not_ready_is_refused_with_22400001(cloudsync, lab, style, condition):
+def test_start_while_the_cloud_is_not_ready_is_refused_with_22400001(cloudsync, lab, spec, style, condition):
     lab.add_photo("waiting.jpg", 200_000)
     if condition == "no cloud account":
         lab.set_cloud_account(False)
     else:
         lab.set_gallery_switch(False)
-    refuse(cloudsync, lab, style, 22400001)
+    refuse(cloudsync, lab, spec, style, 22400001)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def test_start_unplugged_below_15_percent_is_refused_with_22400003(cloudsync, la
     refused_below = spec.threshold("start_refused_below_percent")
     lab.add_photo("waiting.jpg", 200_000)
     battery.set(refused_below - 1, charging=False)
-    refuse(cloudsync, lab, style, 22400003)
+    refuse(cloudsync, lab, spec, style, 22400003)
 
 
 @pytest.mark.requirement("GallerySync.contract.start-check-order")

@@ -7,6 +7,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,12 +44,16 @@ def device(make_device: Callable[[str], EmulatedDevice]) -> EmulatedDevice:
 
 
 @pytest.fixture
-def make_hdc_server() -> Iterator[Callable[..., HdcServer]]:
-    """Start hdc servers on 127.0.0.1:0 for given devices; all are closed at teardown."""
+def make_hdc_server(tmp_path: Path) -> Iterator[Callable[..., HdcServer]]:
+    """Start hdc servers on 127.0.0.1:0 for given devices; all are closed at teardown.
+
+    The legacy file and install forms may use host paths under the test's tmp_path.
+    """
     servers: list[HdcServer] = []
 
-    def make(devices: list[EmulatedDevice], idle_timeout: float = 60.0) -> HdcServer:
-        server = HdcServer({d.serial: d for d in devices}, idle_timeout=idle_timeout).start()
+    def make(devices: list[EmulatedDevice], idle_timeout: float = 60.0, **options: Any) -> HdcServer:
+        options.setdefault("host_files", [tmp_path])
+        server = HdcServer({d.serial: d for d in devices}, idle_timeout=idle_timeout, **options).start()
         servers.append(server)
         return server
 

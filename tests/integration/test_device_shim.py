@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 
 import pytest
@@ -55,3 +56,31 @@ def test_a_shim_that_never_answers_times_out_naming_bundle_and_port(hdc_device):
     ):
         hdc_device.shim(timeout=1)
     assert time.monotonic() - began < 4
+
+
+def _running_pids(device: Device) -> list[int]:
+    output = device.shell("aa dump -l").output
+    return [int(word.lstrip("#")) for word in output.split() if word.startswith("#") and word[1:].isdigit()]
+
+
+def test_every_fresh_start_is_a_new_process_and_the_old_one_is_gone(hdc_device):
+    with hdc_device.shim(fresh=True) as first:
+        first_pids = _running_pids(hdc_device)
+        assert first.ping() > 0
+    with hdc_device.shim(fresh=True) as second:
+        second_pids = _running_pids(hdc_device)
+        assert second.ping() > 0
+    assert len(first_pids) == 1 and len(second_pids) == 1 and first_pids != second_pids
+    with pytest.raises(ProcessLookupError):
+        os.kill(first_pids[0], 0)
+
+
+def test_one_forward_serves_every_handshake_attempt(hdc_device):
+    variants = load_variants()
+    hdc_device.variants = {**variants, "default": dataclasses.replace(variants["default"], port=18999)}
+    with pytest.raises(ShimError, match=r"\(([3-9]|\d\d+) tries\)"):
+        hdc_device.shim(timeout=0.5)
+    titles = [record.title for record in hdc_device.trace.records if record.kind == "fport"]
+    assert len(titles) == 2 and titles[0].startswith("fport tcp:"), titles  # one forward added...
+    assert titles[1] == titles[0].replace("fport ", "fport rm ", 1), titles  # ... and removed once
+    assert hdc_device.transport.forwards() == {}

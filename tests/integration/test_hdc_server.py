@@ -288,7 +288,9 @@ def _good_client_works(client: HdcClient) -> None:
 BAD_INPUTS: dict[str, Callable[[Raw], None]] = {
     "garbage instead of the handshake": lambda c: (c.hello(), c.sock.sendall(b"GET / HTTP/1.1\r\n\r\n")),
     "garbage before the handshake": lambda c: c.sock.sendall(b"\x00\x00\x00\x05hello"),
-    "short handshake": lambda c: (c.hello(), c.send(b"OHOS HDC" + bytes(12))),
+    "handshake shorter than the banner": lambda c: (c.hello(), c.send(b"OHOS HDC")),
+    "connect key over 32 bytes": lambda c: (c.hello(), c.send(wire.server_banner() + b"k" * 40)),
+    "handshake over 1 KiB": lambda c: (c.hello(), c.sock.sendall(struct.pack(">I", 1025))),
     "zero-length frame": lambda c: (c.handshake(KEY), c.sock.sendall(b"\0\0\0\0")),
     "length over 16 MiB": lambda c: (c.handshake(KEY), c.sock.sendall(struct.pack(">I", 16 * 2**20 + 1))),
     "truncated frame": lambda c: (
@@ -487,6 +489,44 @@ def test_legacy_file_forms_move_files_through_host_paths(raw, device: EmulatedDe
     frames = raw().command(KEY, f"file recv -a /data/local/tmp/up.txt {tmp_path / 'down.txt'}")
     assert frames[0].startswith(b"FileTransfer finish, Size:7")
     assert (tmp_path / "down.txt").read_bytes() == b"legacy\n"
+
+
+def test_legacy_forms_reach_only_the_allowed_host_folders(
+    make_hdc_server: Callable[..., HdcServer], device: EmulatedDevice, tmp_path: Path
+) -> None:
+    allowed, outside = tmp_path / "allowed", tmp_path / "outside"
+    allowed.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text("host secret\n")
+    (outside / "secret.hap").write_bytes(b"PK\3\4")
+    (allowed / "escape").symlink_to(outside)
+    device.fs.write_bytes("/data/local/tmp/up.txt", b"device\n")
+    server = make_hdc_server([device], host_files=[allowed])
+
+    def command(line: str) -> list[bytes]:
+        return Raw(server).command(KEY, line)
+
+    for named in (
+        outside / "secret.txt",
+        allowed / "escape" / "secret.txt",
+        allowed / ".." / "outside/secret.txt",
+    ):
+        assert command(f"file send {named} /data/local/tmp/x") == [
+            f"[Fail]Error opening file: no such file or directory, path:{named}\r\n".encode()
+        ]
+        assert command(f"install {named.with_suffix('.hap')}")[0].startswith(
+            b"[Fail]Error opening file: no such file or directory"
+        )
+    for named in (outside / "down.txt", allowed / "escape" / "down.txt", outside):
+        assert command(f"file recv /data/local/tmp/up.txt {named}") == [
+            f"[Fail]Error opening file: no such file or directory, path:{named}\r\n".encode()
+        ]
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.hap", "secret.txt"]
+    assert not device.fs.exists("/data/local/tmp/x")
+    assert command(f"file recv /data/local/tmp/up.txt {allowed}")[0].startswith(
+        b"FileTransfer finish, Size:7"
+    )
+    assert (allowed / "up.txt").read_bytes() == b"device\n"
 
 
 def test_file_errors_are_clear(hdc_client: HdcClient, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ class Endpoint:
 def in_process_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     state = tmp_path_factory.mktemp("emulated")
     devices = [EmulatedDevice(DeviceConfig(s, state / s, get_profile("api10-doc"))) for s in SERIALS]
-    server = HdcServer({d.serial: d for d in devices}).start()
+    server = HdcServer({d.serial: d for d in devices}, host_files=[tmp_path_factory.getbasetemp()]).start()
     yield Endpoint(*server.address, SERIALS)
     server.close()
     for device in devices:
@@ -51,6 +51,7 @@ def served_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     endpoints = work / "endpoints.json"
     command = [sys.executable, "-m", "harness.cli.main", "emulator", "serve", "--devices", "2"]
     command += ["--hdc-port", "0", "--state-dir", str(work / "state"), "--endpoints-file", str(endpoints)]
+    command += ["--host-files", str(tmp_path_factory.getbasetemp())]  # the legacy forms' files
     log = (work / "serve.log").open("wb")
     process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -1,5 +1,5 @@
 """A real labgrid farm on 127.0.0.1 for the tests: a coordinator, and per lab host an
-`ohos-hil-emulator serve` (two devices) with a `labgrid-exporter` exporting them."""
+`ohos-hil-emulator serve` (two devices unless told) with a `labgrid-exporter` exporting them."""
 
 from __future__ import annotations
 
@@ -56,17 +56,18 @@ class LabProcesses:
         self.processes.append(process)
         return process, log
 
-    def coordinator(self, port: int) -> None:
+    def coordinator(self, port: int) -> Process:
         process, log = self.start(
             "coordinator", [str(BIN / "labgrid-coordinator"), "-l", f"127.0.0.1:{port}"]
         )
         wait_for_text(log, "listening on", process)
+        return process
 
-    def lab_host(self, name: str, address: str, extra_config: str = "") -> Path:
+    def lab_host(self, name: str, address: str, extra_config: str = "", devices: int = 2) -> Path:
         """A lab host: its emulated devices, its exporter; returns the endpoints file (its inventory)."""
         state = self.work / name
         endpoints = state / "endpoints.json"
-        serve = [str(BIN / "ohos-hil-emulator"), "serve", "--devices", "2", "--hdc-port", "0"]
+        serve = [str(BIN / "ohos-hil-emulator"), "serve", "--devices", str(devices), "--hdc-port", "0"]
         serve += ["--ssh-port", "0", "--serial-port", "0", "--state-dir", str(state)]
         process, log = self.start(f"serve-{name}", serve, cwd=REPO)
         wait_for_text(log, "ready", process)

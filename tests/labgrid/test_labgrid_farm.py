@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from lab_processes import Lab
+from lab_processes import Lab, LabProcesses, free_port, lab_env
 
 from harness.controls.journal import RestoreJournal
 from harness.labgrid.session import LabgridSession
@@ -94,6 +94,8 @@ def test_a_run_reserves_all_four_places_and_passes_on_each(lab: Lab, tmp_path: P
         assert steps[f"labgrid: acquire {place}"]["status"] == "passed"
         assert steps[f"labgrid: release {place}"]["status"] == "passed"
     assert "hostA-emu-0001 | hostA |" in (tmp_path / "conformance-matrix.md").read_text()
+    in_report = (tmp_path / "allure-results" / "ohos-hil-matrix-attachment.html").read_text()
+    assert "<td>hostB-emu-0002</td><td>hostB</td>" in in_report
     assert acquired(lab) == {}
 
 
@@ -179,7 +181,74 @@ def test_a_place_acquired_by_someone_else_is_waited_for_then_named(lab: Lab, tmp
     assert acquired(lab) == {}
 
 
-@pytest.mark.parametrize("option", [["--count", "0"], ["--inventory", "devices/emulator.yaml"]])
+@pytest.mark.parametrize(
+    "option",
+    [["--count", "0"], ["--inventory", "devices/emulator.yaml"], ["--count", "1", "-n", "2"]],
+    ids=["no-places", "with-inventory", "more-workers-than-places"],
+)
 def test_bad_reservation_options_are_usage_errors(lab: Lab, tmp_path: Path, option: list[str]) -> None:
-    done = ohos_hil_run(lab, tmp_path, "--reserve", "os=openharmony", *option)
+    done = ohos_hil_run(lab, tmp_path, "--reserve", "os=openharmony api=10", *option)
     assert done.returncode == 64, done.stdout + done.stderr
+    assert acquired(lab) == {}
+
+
+def test_a_coordinator_lost_mid_run_lets_the_run_finish_and_says_so(tmp_path: Path) -> None:
+    processes = LabProcesses(tmp_path / "lab", lab_env(tmp_path / "lab"))
+    (tmp_path / "lab").mkdir()
+    try:
+        port = free_port()
+        own = Lab(f"127.0.0.1:{port}", tmp_path / "lab", processes.env)
+        coordinator = processes.coordinator(port)
+        own.places_command(processes.lab_host("hostC", own.address), "hostC", "api=10")
+        run = start_run(own, tmp_path / "run", "--reserve", "lab_host=hostC", "--count", "2", "-k", KEYWORD)
+        progress = tmp_path / "run" / "out.log"
+        wait_until(lambda: "labgrid: acquired" in progress.read_text(), 120, "the run to acquire its places")
+        coordinator.terminate()
+        coordinator.wait(15)
+        assert run.wait(RUN_SECONDS) == 0, progress.read_text()  # every test ran on the devices it held
+        output = progress.read_text()
+        assert "labgrid: the reservation was lost during the run" in output, output
+        assert "could not release hostC-emu-0001" in output
+    finally:
+        processes.stop()
+
+
+def test_sigterm_releases_every_place(lab: Lab, tmp_path: Path) -> None:
+    run = start_run(lab, tmp_path, *SELECT)
+    wait_until(lambda: len(acquired(lab)) == 4, 120, "the run to acquire four places")
+    wait_until(lambda: "[  1]" in (tmp_path / "out.log").read_text(), 120, "a test to end")
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(120) == 143, (tmp_path / "out.log").read_text()
+    output = (tmp_path / "out.log").read_text()
+    assert all(f"labgrid: released {place}" in output for place in FOUR_PLACES), output
+    assert acquired(lab) == {}
+    assert not any(pending_journal_entries(lab).values())
+
+
+def test_lg_coordinator_stands_for_the_option(lab: Lab, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "harness.cli.main", "run", "--no-report", "--reserve", "os=none"]
+    env = dict(lab.env, LG_COORDINATOR=lab.address)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=RUN_SECONDS, check=False)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no labgrid place matches os=none" in done.stderr
+
+
+def test_a_place_whose_exporter_is_gone_is_refused_and_released(tmp_path: Path) -> None:
+    processes = LabProcesses(tmp_path / "lab", lab_env(tmp_path / "lab"))
+    (tmp_path / "lab").mkdir()
+    try:
+        port = free_port()
+        own = Lab(f"127.0.0.1:{port}", tmp_path / "lab", processes.env)
+        processes.coordinator(port)
+        own.places_command(processes.lab_host("hostD", own.address), "hostD", "api=10")
+        exporter = processes.processes[-1]
+        exporter.terminate()
+        exporter.wait(15)
+        wait_until(lambda: "hostD" not in own.client("resources").stdout, 30, "its resources to go")
+        done = ohos_hil_run(own, tmp_path / "run", "--reserve", "name=hostD-emu-0001")
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "hostD-emu-0001 has no transport" in done.stderr
+        assert "is its exporter running?" in done.stderr
+        assert acquired(own) == {}
+    finally:
+        processes.stop()

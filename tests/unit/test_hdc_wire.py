@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import time
 
 import pytest
 
@@ -55,11 +56,46 @@ def test_wait_tag_is_byte_11() -> None:
 
 @pytest.mark.parametrize(
     ("payload", "problem"),
-    [(b"OHOS HDC" + bytes(30), "38 bytes"), (b"GET / HTTP/1.1\r\n" + bytes(28), "does not start")],
+    [
+        (b"OHOS HDC", "8 bytes"),
+        (b"OHOS HDC" + bytes(2000), "2008 bytes"),
+        (b"GET / HTTP/1.1\r\n" + bytes(28), "does not start"),
+        (wire.server_banner() + b"k" * 33 + bytes(11), "longer than 32"),
+    ],
 )
 def test_bad_handshakes_are_named(payload: bytes, problem: str) -> None:
     with pytest.raises(wire.ProtocolError, match=problem):
         wire.ClientHello.decode(payload)
+
+
+@pytest.mark.parametrize("size", [44, 108, 268])
+def test_client_handshakes_of_every_known_client_are_read_as_the_real_server_reads_them(size: int) -> None:
+    # hdc/hdctool send 44 (108 with a version); xdevice pads the key to 256 bytes, 268 in all
+    # (docs/hdc-protocol.md §1.9).
+    payload = (wire.server_banner() + b"emu-0001").ljust(size, b"\0")
+    hello = wire.ClientHello.decode(payload)
+    assert hello.connect_key == "emu-0001"
+    assert (hello.version is not None) == (size == 108)
+
+
+def test_read_frame_refuses_a_length_above_its_limit_before_reading_the_payload() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        left.sendall(struct.pack(">I", wire.COMMAND_MAX + 1))
+        with pytest.raises(wire.ProtocolError, match="exceeds"):
+            wire.read_frame(right, wire.COMMAND_MAX)
+
+
+def test_a_dripping_frame_ends_at_its_deadline_not_at_the_idle_timeout() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        right.settimeout(5.0)
+        left.sendall(struct.pack(">I", 100) + b"x")
+        started = time.monotonic()
+        with pytest.raises(wire.FrameTimeout, match=r"within 0\.3 s"):
+            wire.read_frame(right, frame_timeout=0.3)
+        assert time.monotonic() - started < 2.0
+        assert right.gettimeout() == 5.0
 
 
 def test_frame_is_big_endian_length_then_payload() -> None:

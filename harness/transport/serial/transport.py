@@ -273,6 +273,10 @@ class SerialTransport:
             record.result = {"direction": "pull", "bytes": size}
 
     # -- streams --------------------------------------------------------------------------------------
+    def route(self, device_port: int) -> contextlib.AbstractContextManager[None]:
+        """Nothing to keep: every stream is set up on its own."""
+        return contextlib.nullcontext()
+
     def open_stream(self, device_port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> SerialRelay:
         """A byte stream to ``device_port`` through `nc` on the console (one relay at a time)."""
         what = f"relay to device port {device_port}"

@@ -198,6 +198,10 @@ class SshTransport:
             return paramiko.SFTPClient(channel)
 
     # -- streams --------------------------------------------------------------------------------------
+    def route(self, device_port: int) -> contextlib.AbstractContextManager[None]:
+        """Nothing to keep: every stream is set up on its own."""
+        return contextlib.nullcontext()
+
     def open_stream(self, device_port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> paramiko.Channel:
         """A `direct-tcpip` channel to 127.0.0.1:``device_port`` on the device.
 

@@ -20,13 +20,19 @@ log = logging.getLogger(__name__)
 
 
 class Channel:
-    """A client socket with the server's channel id; reads wait at most ``idle_timeout``."""
+    """A client socket with the server's channel id.
 
-    def __init__(self, sock: socket.socket, peer: tuple[str, int], idle_timeout: float) -> None:
+    A read waits at most ``idle_timeout`` for a frame to start and ``frame_timeout`` for it to end.
+    """
+
+    def __init__(
+        self, sock: socket.socket, peer: tuple[str, int], idle_timeout: float, frame_timeout: float
+    ) -> None:
         self.sock = sock
         self.id = secrets.randbits(32)
         self.name = f"{peer[0]}:{peer[1]} channel {self.id:08x}"
         self.idle_timeout = idle_timeout
+        self.frame_timeout = frame_timeout
         self._send_lock = threading.Lock()
         sock.settimeout(idle_timeout)
 
@@ -64,9 +70,10 @@ class Channel:
         return write
 
     # -- receiving ------------------------------------------------------------------------------------
-    def read(self) -> bytes | None:
-        """One frame; None at EOF. TimeoutError when idle, wire.ProtocolError on bad framing."""
-        return wire.read_frame(self.sock)
+    def read(self, limit: int = wire.MAX_FRAME) -> bytes | None:
+        """One frame of at most ``limit`` bytes; None at EOF. TimeoutError when idle
+        (wire.FrameTimeout when a frame was too slow), wire.ProtocolError on bad framing."""
+        return wire.read_frame(self.sock, limit, self.frame_timeout)
 
     def stop_reading(self) -> None:
         """Make a blocked :meth:`read` return None (the session ended on the server's side)."""

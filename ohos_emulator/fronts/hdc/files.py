@@ -21,10 +21,10 @@ import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from ohos_emulator.device import EmulatedDevice
 from ohos_emulator.fronts.hdc.channel import Channel
+from ohos_emulator.fronts.hdc.host_files import HostFolders
 from ohos_emulator.fs import DeviceFilesystem, DeviceFsError
 from ohos_protocol import hdc_wire as wire
 
@@ -72,8 +72,11 @@ def parse(arguments: str) -> FileCommand:
     return FileCommand(verb, remote_form, cwd, positional[0], positional[1])
 
 
-def transfer(channel: Channel, device: EmulatedDevice, arguments: str) -> None:
-    """Run one `file …` command; TransferFailed carries the message to end the channel with."""
+def transfer(channel: Channel, device: EmulatedDevice, arguments: str, host: HostFolders) -> None:
+    """Run one `file …` command; TransferFailed carries the message to end the channel with.
+
+    The legacy forms reach only host paths inside ``host``'s folders.
+    """
     command = parse(arguments)
     if command.remote_form and command.verb == "send":
         init = _REMOTE_PREFIX.sub("", arguments, count=1)
@@ -81,9 +84,9 @@ def transfer(channel: Channel, device: EmulatedDevice, arguments: str) -> None:
     elif command.remote_form:
         _remote_recv(channel, device.fs, command)
     elif command.verb == "send":
-        _legacy_send(channel, device.fs, command)
+        _legacy_send(channel, device.fs, command, host)
     else:
-        _legacy_recv(channel, device.fs, command)
+        _legacy_recv(channel, device.fs, command, host)
 
 
 # -- device side ------------------------------------------------------------------------------------
@@ -243,14 +246,9 @@ def _remote_recv(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -
 # -- legacy form: the server moves the file between a host path and the device ----------------------
 
 
-def host_path(cwd: str, path: str) -> Path:
-    """A host path the client named: relative ones are under its ``cwd`` (the server's, if none)."""
-    return Path(cwd or os.getcwd()) / path
-
-
-def _legacy_send(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -> None:
-    local = host_path(command.cwd, command.source)
+def _legacy_send(channel: Channel, fs: DeviceFilesystem, command: FileCommand, host: HostFolders) -> None:
     try:
+        local = host.path(command.cwd, command.source)
         handle = local.open("rb")
     except OSError as exc:
         raise TransferFailed(f"Error opening file: {uv_error(exc)}, path:{command.source}") from None
@@ -262,11 +260,14 @@ def _legacy_send(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -
     channel.send_text(summary(size, began))
 
 
-def _legacy_recv(channel: Channel, fs: DeviceFilesystem, command: FileCommand) -> None:
+def _legacy_recv(channel: Channel, fs: DeviceFilesystem, command: FileCommand, host: HostFolders) -> None:
     source, size = _open_source(fs, command.source)
-    local = host_path(command.cwd, command.target)
-    if local.is_dir():
-        local = local / posixpath.basename(source)
+    try:
+        local = host.path(command.cwd, command.target)
+        if local.is_dir():
+            local = host.path(str(local), posixpath.basename(source))
+    except OSError as exc:
+        raise TransferFailed(f"Error opening file: {uv_error(exc)}, path:{command.target}") from None
     temporary = local.with_name(f".{local.name}.hdc-{secrets.token_hex(4)}.part")
     began = time.monotonic()
     try:

@@ -19,6 +19,7 @@ into a tar) are not supported.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shlex
 from functools import partial
@@ -27,6 +28,7 @@ from ohos_emulator.device import EmulatedDevice
 from ohos_emulator.fronts.hdc import files
 from ohos_emulator.fronts.hdc.channel import Channel
 from ohos_emulator.fronts.hdc.files import TransferFailed
+from ohos_emulator.fronts.hdc.host_files import HostFolders
 from ohos_emulator.fs import DeviceFsError
 from ohos_protocol import hdc_wire as wire
 
@@ -68,13 +70,14 @@ def _bm_install(device: EmulatedDevice, options: list[str], package: str) -> tup
             device.fs.remove(package)
 
 
-def install(channel: Channel, device: EmulatedDevice, arguments: str) -> None:
-    """Run one `install …` command (the text after `install `)."""
+def install(channel: Channel, device: EmulatedDevice, arguments: str, host: HostFolders) -> None:
+    """Run one `install …` command (the text after `install `); the legacy form reads only packages
+    inside ``host``'s folders."""
     words = _words(arguments)
     if words[:1] == ["remote"]:
         _remote_install(channel, device, _REMOTE_PREFIX.sub("", arguments, count=1))
     else:
-        _legacy_install(channel, device, words)
+        _legacy_install(channel, device, words, host)
 
 
 def _upload_path(config: wire.TransferConfig) -> str:
@@ -95,7 +98,7 @@ def _remote_install(channel: Channel, device: EmulatedDevice, init: str) -> None
         raise wire.ProtocolError("expected CHANNEL_CLOSE after APP_FINISH")
 
 
-def _legacy_install(channel: Channel, device: EmulatedDevice, words: list[str]) -> None:
+def _legacy_install(channel: Channel, device: EmulatedDevice, words: list[str], host: HostFolders) -> None:
     options: list[str] = []
     packages: list[str] = []
     cwd = ""
@@ -110,14 +113,14 @@ def _legacy_install(channel: Channel, device: EmulatedDevice, words: list[str]) 
     if not packages:
         raise TransferFailed(NO_PACKAGE)
     for package in sorted(set(packages), reverse=True):  # the real server's queue, taken from its end
-        local = files.host_path(cwd, package)
+        local = host.named(cwd, package)
         try:
-            handle = local.open("rb")
+            handle = host.path(cwd, package).open("rb")
         except OSError as exc:
             raise TransferFailed(f"Error opening file: {files.uv_error(exc)}, path:{local}") from None
         target = f"{UPLOAD_DIR}/{wire.upload_name(local.suffix)}"
         with handle:
-            size = local.stat().st_size
+            size = os.fstat(handle.fileno()).st_size
             files.store(device.fs, target, iter(partial(handle.read, files.CHUNK), b""), size, STOPPED)
         _, text = _bm_install(device, options, target)
         channel.send_text(f"App install path:{local} msg:{text}", wire.INFO)

@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 
 def serve(ctx: ServerContext, sock: socket.socket, peer: tuple[str, int]) -> None:
     """Serve one client connection to its end; every failure ends only this connection."""
-    channel = Channel(sock, peer, ctx.idle_timeout)
+    channel = Channel(sock, peer, ctx.idle_timeout, ctx.frame_timeout)
     try:
         _serve(ctx, channel)
+    except wire.FrameTimeout as exc:
+        log.warning("hdc %s: %s; closing", channel.name, exc)
     except TimeoutError:
         log.warning("hdc %s: idle for %g s; closing", channel.name, ctx.idle_timeout)
     except wire.ProtocolError as exc:
@@ -39,11 +41,12 @@ def serve(ctx: ServerContext, sock: socket.socket, peer: tuple[str, int]) -> Non
         log.info("hdc %s: connection error: %s", channel.name, exc)
     finally:
         ctx.resources.release(sock)
+        ctx.connections.leave()
 
 
 def _serve(ctx: ServerContext, channel: Channel) -> None:
     channel.send(wire.ServerHello(wire.server_banner(), channel.id).encode())
-    reply = channel.read()
+    reply = channel.read(wire.CLIENT_HANDSHAKE_MAX)
     if reply is None:
         log.info("hdc %s: client closed before its handshake", channel.name)
         return
@@ -55,7 +58,7 @@ def _serve(ctx: ServerContext, channel: Channel) -> None:
         return
     keep_alive = False
     while True:
-        frame = channel.read()
+        frame = channel.read(wire.COMMAND_MAX)
         if frame is None:
             return
         line = frame.decode("utf-8", errors="replace")
@@ -142,9 +145,9 @@ def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -
     elif line.startswith("hilog"):
         shell.run_command(ctx, channel, device, "hilog -h" if " -h" in line else "hilog")
     elif line.startswith("file "):
-        files.transfer(channel, device, line[len("file ") :])
+        files.transfer(channel, device, line[len("file ") :], ctx.host_files)
     elif line.startswith("install"):
-        install.install(channel, device, line[len("install") :].lstrip())
+        install.install(channel, device, line[len("install") :].lstrip(), ctx.host_files)
     elif line.startswith("uninstall"):
         install.uninstall(channel, device, line[len("uninstall") :].lstrip())
     elif line.startswith("fport "):

@@ -21,6 +21,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
+from ohos_emulator.fronts.limits import DEFAULT_MAX_CONNECTIONS
 from ohos_emulator.fronts.resources import Resources
 from ohos_emulator.fronts.serial.line import ConsoleLine
 from ohos_emulator.fronts.serial.noise import KernelNoise
@@ -44,7 +45,7 @@ class SerialConsole:
     ``login``: (user, password) the console asks for, or None for a console that starts a shell
     at once. ``kernel_noise``: probability (0..1) of a kernel message inside each line of program
     output and in each 0.1 s of time, drawn from ``seed``. ``socket_port``: the `socket://`
-    endpoint's port (0: a free one).
+    endpoint's port (0: a free one). ``max_sessions``: clients at once per socket endpoint.
     """
 
     def __init__(
@@ -57,6 +58,7 @@ class SerialConsole:
         rfc2217: bool = True,
         hostname: str = "localhost",
         socket_port: int = 0,
+        max_sessions: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self.device = device
         self._login = login
@@ -68,8 +70,14 @@ class SerialConsole:
         self.tty = Tty(self._line.screen, self._line.program)
         self._pty = PtyPort(self.tty.feed)
         self._line.attach(self._pty)
-        self._socket = TcpPort(self._line, self.tty.feed, self._resources, port=socket_port)
-        self._rfc2217 = TcpPort(self._line, self.tty.feed, self._resources, rfc2217=True) if rfc2217 else None
+        self._socket = TcpPort(
+            self._line, self.tty.feed, self._resources, port=socket_port, max_sessions=max_sessions
+        )
+        self._rfc2217 = (
+            TcpPort(self._line, self.tty.feed, self._resources, rfc2217=True, max_sessions=max_sessions)
+            if rfc2217
+            else None
+        )
         self._terminal: Terminal | None = None
 
     # -- endpoints ------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 import serial.rfc2217
 
-from ohos_emulator.fronts.resources import Resources, accepted
+from ohos_emulator.fronts.limits import DEFAULT_MAX_CONNECTIONS
+from ohos_emulator.fronts.resources import ConnectionCap, Resources, accepted
 from ohos_emulator.fronts.serial.line import ConsoleLine
 
 ACCEPT_POLL = 0.1
@@ -100,6 +101,7 @@ class TcpPort:
         *,
         rfc2217: bool = False,
         port: int = 0,
+        max_sessions: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self._line = line
         self._feed = feed
@@ -107,6 +109,7 @@ class TcpPort:
         self.scheme = "rfc2217" if rfc2217 else "socket"
         self._client = Rfc2217Client if rfc2217 else RawClient
         self._listener = socket.create_server(("127.0.0.1", port))
+        self._cap = ConnectionCap(f"serial {self.scheme} port", max_sessions)
         self._listener.settimeout(ACCEPT_POLL)
         host, bound = self._listener.getsockname()[:2]
         self.address: tuple[str, int] = (host, bound)
@@ -120,18 +123,25 @@ class TcpPort:
         return self
 
     def _accept(self) -> None:
-        for conn, _ in accepted(self._listener, self._resources.closing):
+        for conn, _ in accepted(self._listener, self._resources.closing, f"serial {self.scheme} port"):
+            if not self._cap.admit(conn):
+                continue
             conn.settimeout(SEND_TIMEOUT)
             if not self._resources.track(conn):
+                self._cap.leave()
                 return
             try:
                 client = self._client(conn)
             except OSError as exc:
                 log.info("serial %s: client left during negotiation: %s", self.scheme, exc)
                 self._resources.release(conn)
+                self._cap.leave()
                 continue
             self._line.attach(client)
-            self._resources.spawn(f"serial-{self.scheme}-client", self._serve, conn, client)
+            if self._resources.spawn(f"serial-{self.scheme}-client", self._serve, conn, client) is None:
+                self._line.detach(client)
+                self._resources.release(conn)
+                self._cap.leave()
 
     def _serve(self, conn: socket.socket, client: RawClient) -> None:
         try:
@@ -150,6 +160,7 @@ class TcpPort:
         finally:
             self._line.detach(client)
             self._resources.release(conn)
+            self._cap.leave()
 
     def close(self) -> None:
         """Close the listener (the accept thread ends within ACCEPT_POLL)."""

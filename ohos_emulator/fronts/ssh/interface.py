@@ -19,6 +19,7 @@ from functools import partial
 import paramiko
 
 from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.limits import DEFAULT_MAX_CHANNELS
 from ohos_emulator.fronts.resources import Resources
 from ohos_emulator.fronts.ssh.forward import Relay, open_device_port
 from ohos_emulator.fronts.ssh.session import run_exec, run_terminal
@@ -43,8 +44,10 @@ class DeviceServerInterface(paramiko.ServerInterface):
         transport: paramiko.Transport,
         resources: Resources,
         authorized: Iterable[paramiko.PKey],
+        max_channels: int = DEFAULT_MAX_CHANNELS,
     ) -> None:
         self._device = device
+        self._max_channels = max_channels
         self._resources = resources
         self._authorized = frozenset(key_identity(key) for key in authorized)
         self._transport = transport
@@ -72,9 +75,22 @@ class DeviceServerInterface(paramiko.ServerInterface):
 
     # -- session channels -----------------------------------------------------------------------------
     def check_channel_request(self, kind: str, chanid: int) -> int:
-        if kind == "session":
-            return paramiko.OPEN_SUCCEEDED
-        return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+        if kind != "session":
+            return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+        return paramiko.OPEN_SUCCEEDED if self._channel_room() else paramiko.OPEN_FAILED_RESOURCE_SHORTAGE
+
+    def _channel_room(self) -> bool:
+        """Whether one more channel may open on this connection (at most ``max_channels`` at once)."""
+        # paramiko asks before it registers the new channel, so the map holds only the open ones.
+        open_now = sum(1 for channel in self._transport._channels.values() if not channel.closed)
+        if open_now < self._max_channels:
+            return True
+        log.warning(
+            "ssh %s: %d channels open on one connection (the limit); refused a channel",
+            self._device.serial,
+            self._max_channels,
+        )
+        return False
 
     def _claim(self, channel: paramiko.Channel) -> bool:
         """True for the first exec/shell/subsystem request of a channel, False for any later one."""
@@ -141,6 +157,8 @@ class DeviceServerInterface(paramiko.ServerInterface):
         self, chanid: int, origin: tuple[str, int], destination: tuple[str, int]
     ) -> int:
         host, port = destination
+        if not self._channel_room():
+            return paramiko.OPEN_FAILED_RESOURCE_SHORTAGE
         sock = open_device_port(self._device, host, port)
         if isinstance(sock, int):
             return sock

@@ -8,10 +8,13 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Iterator
 
 from ohos_emulator.fs import SYSTEM_CAPACITY, SYSTEM_USED, DeviceFsError
 from ohos_emulator.shell.io import CommandContext
 
+DD_CHUNK = 1024 * 1024
+"""The most dd, the checksums and wc hold of a file at once."""
 _SIZE_SUFFIX = {"": 1, "c": 1, "w": 2, "b": 512, "k": 1024, "K": 1024, "M": 1024**2, "G": 1024**3}
 
 
@@ -34,13 +37,19 @@ def _long_entry(ctx: CommandContext, path: str, name: str) -> str:
     return f"{kind}{mode} 1 root root {info.st_size:>8} {stamp} {name}\n"
 
 
+def _by_mtime(ctx: CommandContext, parent: str, names: list[str]) -> list[str]:
+    """Newest first, as `ls -t`."""
+    return sorted(names, key=lambda n: -ctx.fs.stat(ctx.fs.normalize(n, parent)).st_mtime)
+
+
 def ls(ctx: CommandContext) -> int:
-    flags, targets = _flags(ctx.args[1:], "la1")
+    """`ls [-la1dt] PATH...`: -d lists a directory itself, -t sorts newest first."""
+    flags, targets = _flags(ctx.args[1:], "la1dt")
     status = 0
     for target in targets or ["."]:
         path = ctx.path(target)
         try:
-            names = ctx.fs.listdir(path) if ctx.fs.is_dir(path) else None
+            names = ctx.fs.listdir(path) if ctx.fs.is_dir(path) and "d" not in flags else None
         except DeviceFsError:
             names = None
         if names is None:
@@ -52,6 +61,8 @@ def ls(ctx: CommandContext) -> int:
             continue
         if "a" not in flags:
             names = [n for n in names if not n.startswith(".")]
+        if "t" in flags:
+            names = _by_mtime(ctx, path, names)
         for name in names:
             child = ctx.fs.normalize(name, path)
             ctx.print(_long_entry(ctx, child, name) if "l" in flags else name + "\n")
@@ -185,7 +196,34 @@ def _dd_size(text: str) -> int:
     return int(match.group(1)) * _SIZE_SUFFIX[match.group(2)]
 
 
+def _dd_source(ctx: CommandContext, source: str | None, limit: int | None) -> Iterator[bytes]:
+    """What dd copies, in chunks of at most DD_CHUNK bytes, at most ``limit`` bytes in all."""
+    remaining = limit
+    if source == "/dev/urandom":
+        assert remaining is not None
+        while remaining > 0:
+            size = min(DD_CHUNK, remaining)
+            remaining -= size
+            yield os.urandom(size)
+        return
+    chunks = (
+        ctx.fs.iter_chunks(ctx.path(source), DD_CHUNK)
+        if source
+        else iter(lambda: ctx.stdin.read(DD_CHUNK), b"")
+    )
+    for chunk in chunks:
+        if remaining is not None:
+            chunk = chunk[:remaining]
+            remaining -= len(chunk)
+        if chunk:
+            yield chunk
+        if remaining == 0:
+            return
+
+
 def dd(ctx: CommandContext) -> int:
+    """dd: copies in chunks of at most DD_CHUNK bytes (never a whole ``bs`` at once), through the
+    /data quota as it goes; zeros from /dev/zero make a sparse file."""
     options = dict(arg.split("=", 1) for arg in ctx.args[1:] if "=" in arg)
     try:
         block = _dd_size(options.get("bs", "512"))
@@ -197,25 +235,25 @@ def dd(ctx: CommandContext) -> int:
     if target is None:
         ctx.error("of= is required on this device")
         return 1
+    if source in ("/dev/zero", "/dev/urandom") and count is None:
+        ctx.error(f"count= is required when reading {source}")
+        return 1
+    limit = None if count is None else block * count
     path = ctx.path(target)
     began = time.monotonic()
     try:
-        if source in ("/dev/zero", "/dev/urandom"):
-            if count is None:
-                ctx.error(f"count= is required when reading {source}")
-                return 1
-            wanted = block * count
-            if source == "/dev/zero":  # zeros cost no host disk: the file is sparse
-                ctx.fs.write_bytes(path, b"")
-                ctx.fs.extend_sparse(path, wanted)
-            else:
-                ctx.fs.write_bytes(path, os.urandom(wanted))
+        if source == "/dev/zero":  # zeros cost no host disk: the file is sparse
+            assert limit is not None
+            ctx.fs.write_bytes(path, b"")
+            ctx.fs.extend_sparse(path, limit)
+            wanted = limit
         else:
-            data = ctx.fs.read_bytes(ctx.path(source)) if source else ctx.stdin.read()
-            if count is not None:
-                data = data[: block * count]
-            wanted = len(data)
-            ctx.fs.write_bytes(path, data)
+            with ctx.fs.open_writer(path) as writer:
+                for chunk in _dd_source(ctx, source, limit):
+                    if ctx.cancel.is_set():
+                        return 1
+                    writer.write(chunk)
+                wanted = writer.written
     except DeviceFsError as exc:
         ctx.error(f"{exc.device_path}: {exc.strerror}")
         return 1
@@ -226,6 +264,15 @@ def dd(ctx: CommandContext) -> int:
         f"{elapsed:.6f} s, {_human(int(wanted / elapsed))}/s\n".encode()
     )
     return 0
+
+
+def _each_chunked(ctx: CommandContext, targets: list[str]) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """(name, chunks) of each input: the files named, or stdin; nothing is read whole."""
+    if not targets:
+        yield "-", iter(lambda: ctx.stdin.read(DD_CHUNK), b"")
+        return
+    for target in targets:
+        yield target, ctx.fs.iter_chunks(ctx.path(target), DD_CHUNK)
 
 
 def _each_input(ctx: CommandContext, targets: list[str]):
@@ -239,8 +286,11 @@ def _each_input(ctx: CommandContext, targets: list[str]):
 def _digest(ctx: CommandContext, algorithm: str) -> int:
     status = 0
     try:
-        for name, data in _each_input(ctx, ctx.args[1:]):
-            ctx.print(f"{hashlib.new(algorithm, data).hexdigest()}  {name}\n")
+        for name, chunks in _each_chunked(ctx, ctx.args[1:]):
+            digest = hashlib.new(algorithm)
+            for chunk in chunks:
+                digest.update(chunk)
+            ctx.print(f"{digest.hexdigest()}  {name}\n")
     except DeviceFsError as exc:
         ctx.error(f"{exc.device_path}: {exc.strerror}")
         status = 1
@@ -258,8 +308,8 @@ def md5sum(ctx: CommandContext) -> int:
 def wc(ctx: CommandContext) -> int:
     flags, targets = _flags(ctx.args[1:], "cl")
     try:
-        for name, data in _each_input(ctx, targets):
-            value = data.count(b"\n") if "l" in flags else len(data)
+        for name, chunks in _each_chunked(ctx, targets):
+            value = sum(chunk.count(b"\n") if "l" in flags else len(chunk) for chunk in chunks)
             ctx.print(f"{value}\n" if name == "-" else f"{value} {name}\n")
     except DeviceFsError as exc:
         ctx.error(f"{exc.device_path}: {exc.strerror}")
