@@ -12,10 +12,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
-from harness.child_pytest import REPO, run_parallel, run_seeded
+from harness.child_pytest import run_parallel, run_seeded
 from harness.emulator_program import SeededDeviationInfo, generated_deviations, seeded_deviations
+from harness.packaged import SUITES
 
 T = TypeVar("T")
 
@@ -29,10 +31,15 @@ class SelfCheckResult:
     seconds: float = 0.0
 
 
+def suite_path(observer: str) -> Path:
+    """Where an observer (``suites/...``, as the emulator program names it) is on this host."""
+    return SUITES.joinpath(*Path(observer).parts[1:])
+
+
 def check_one(deviation: SeededDeviationInfo) -> SelfCheckResult:
     """Run the suites that observe the deviation (stopping at the first failure); judge the verdict log."""
     began = time.monotonic()
-    run = run_seeded(deviation.name, [REPO / path for path in deviation.observers])
+    run = run_seeded(deviation.name, [suite_path(path) for path in deviation.observers])
     test = run.deciding_test
     return SelfCheckResult(
         deviation, run.outcome, test.nodeid if test is not None else "", run.detail, time.monotonic() - began
