@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import threading
 import time
 import tracemalloc
 
+import exifread
 import pytest
 
+from harness.fixture_files import sample_photo
 from ohos_emulator.device import DeviceConfig, EmulatedDevice
 from ohos_emulator.profiles import get_profile
+from ohos_emulator.services.media import PHOTO_DIR
 from ohos_emulator.shell.io import ShellIO
 from ohos_emulator.shell.parser import ShellSyntaxError, parse
 
@@ -118,6 +122,19 @@ def test_emuctl_controls_the_lab(device):
     assert sh(device, "emuctl reset") == ("reset\n", 0)
     assert sh(device, "emuctl cloud ls") == ("", 0)
     assert '"faults": []' in sh(device, "emuctl state")[0]
+
+
+def test_emuctl_imports_a_pushed_sample_as_a_photo_and_a_cloud_file(device):
+    device.fs.write_bytes("/data/local/tmp/s.jpg", sample_photo("IMG_0002.jpg").read_bytes())
+    uri, status = sh(device, "emuctl photos import /data/local/tmp/s.jpg here.jpg 5000")
+    assert status == 0 and uri.endswith("/here.jpg\n")
+    assert sh(device, "emuctl photos ls")[0].startswith("here.jpg 5000 pending ")
+    tags = exifread.process_file(io.BytesIO(device.fs.read_bytes(f"{PHOTO_DIR}/here.jpg")), details=False)
+    assert str(tags["EXIF DateTimeOriginal"]) == "2026:05:02 12:00:00", "the pushed photo's EXIF date"
+    assert sh(device, "emuctl cloud import /data/local/tmp/s.jpg there.jpg 7000")[1] == 0
+    assert sh(device, "emuctl cloud ls")[0].startswith("there.jpg 7000 ")
+    output, status = sh(device, "emuctl cloud import /data/local/tmp/s.jpg small.jpg 10")
+    assert status == 1 and "cannot make a 226-byte JPEG 10 bytes" in output
 
 
 def test_aa_and_bm(device):
