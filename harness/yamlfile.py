@@ -192,7 +192,10 @@ def load_yaml(path: str | os.PathLike[str], *, name: str | None = None) -> YamlF
 
 def parse_yaml(text: str, name: str) -> YamlFile:
     """Parse YAML text (one document) with the safe loader, keeping the line of everything."""
-    loader = _StrictBoolLoader(text)
+    try:
+        loader = _StrictBoolLoader(text)  # refuses characters YAML does not allow, at once
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name}: invalid YAML: {exc}") from exc
     try:
         root = loader.get_single_node()
         if root is None:
