@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from harness.packaged import SUITES
 from harness.reports.outcomes import Verdict
 from harness.reports.verdict_log import RunVerdicts, TestRecord, VerdictTail
 
-REPO = Path(__file__).resolve().parents[1]
-SUITES = REPO / "suites"
 POLL_INTERVAL = 0.1
 STOP_TIMEOUT = 30.0
 RUN_TIMEOUT = 900.0
@@ -167,7 +166,7 @@ class ChildRun:
 
 def run_child(
     arguments: Sequence[str],
-    cwd: Path = REPO,
+    cwd: Path = SUITES.parent,
     timeout: float = RUN_TIMEOUT,
     verdicts: Path | None = None,
 ) -> ChildRun:

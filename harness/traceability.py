@@ -7,8 +7,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.child_pytest import SUITES, run_child
+from harness.child_pytest import run_child
 from harness.errors import ConfigError
+from harness.packaged import SUITES
 from harness.spec.model import Edition
 
 COLLECT_TIMEOUT = 300.0

@@ -17,14 +17,11 @@ waiver file says which requirements, why, and where that is documented.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
+from harness.packaged import WAIVER_DIR
 from harness.spec.model import Edition
 from harness.yamlfile import load_yaml
-
-# harness/waivers_data links to suites/waivers (one copy in git); the wheel ships the files there.
-WAIVER_DIR = Path(str(files("harness") / "waivers_data"))
 
 
 @dataclass(frozen=True)

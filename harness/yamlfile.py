@@ -17,7 +17,6 @@ import difflib
 import os
 import re
 from collections.abc import Collection, Iterable
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -180,11 +179,20 @@ def unknown_message(what: str, value: Any, allowed: Iterable[Any]) -> str:
     return f"unknown {what} {value!r} (expected one of: {', '.join(choices)})"
 
 
-def load_yaml(path: str | os.PathLike[str], *, name: str | None = None) -> YamlFile:
-    """Read and parse a YAML file; ``name`` is how messages call it (default: the path as given)."""
+def load_yaml(
+    path: str | os.PathLike[str], *, name: str | None = None, max_bytes: int | None = None
+) -> YamlFile:
+    """Read and parse a YAML file; ``name`` is how messages call it (default: the path as given).
+
+    With ``max_bytes``, a larger file is refused before it is parsed.
+    """
     shown = name or str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as file:
+            raw = file.read() if max_bytes is None else file.read(max_bytes + 1)
+        if max_bytes is not None and len(raw) > max_bytes:
+            raise ConfigError(f"{shown}: larger than {max_bytes} bytes")
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown}: cannot read: {exc}") from exc
     return parse_yaml(text, shown)

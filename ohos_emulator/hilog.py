@@ -6,6 +6,7 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 LEVELS = "DIWEF"
@@ -31,13 +32,27 @@ class LogEntry:
         )
 
 
-class Hilog:
-    """A bounded log buffer with live subscribers."""
+@dataclass
+class PersistTask:
+    """One `hilog -w start` task: what it stores, where, how big and how many files."""
 
-    def __init__(self, capacity: int = 20_000) -> None:
+    job_id: int
+    types: str
+    compress: str
+    path: str
+    file_size: int
+    file_num: int
+
+
+class Hilog:
+    """A bounded log buffer with live subscribers; entries are stamped with the device's clock."""
+
+    def __init__(self, capacity: int = 20_000, now: Callable[[], float] = time.time) -> None:
+        self._now = now
         self._entries: deque[LogEntry] = deque(maxlen=capacity)
         self._subscribers: list[queue.Queue[LogEntry]] = []
         self._lock = threading.Lock()
+        self.persist_tasks: list[PersistTask] = []
 
     def write(
         self,
@@ -49,7 +64,7 @@ class Hilog:
         pid: int = 1,
         tid: int | None = None,
     ) -> None:
-        entry = LogEntry(time.time(), pid, tid if tid is not None else pid, level, domain, tag, message)
+        entry = LogEntry(self._now(), pid, tid if tid is not None else pid, level, domain, tag, message)
         with self._lock:
             self._entries.append(entry)
             for subscriber in self._subscribers:
@@ -65,10 +80,14 @@ class Hilog:
 
     def subscribe(self) -> queue.Queue[LogEntry]:
         """A queue that receives every entry written from now on; pass it to :meth:`unsubscribe`."""
+        return self.subscribe_with_backlog()[1]
+
+    def subscribe_with_backlog(self) -> tuple[list[LogEntry], queue.Queue[LogEntry]]:
+        """The buffer as it is now and a queue of every later entry, with no gap or overlap."""
         subscriber: queue.Queue[LogEntry] = queue.Queue()
         with self._lock:
             self._subscribers.append(subscriber)
-        return subscriber
+            return list(self._entries), subscriber
 
     def unsubscribe(self, subscriber: queue.Queue[LogEntry]) -> None:
         with self._lock:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from harness.packaged import SUITES
 from harness.spec import load_edition
-from harness.traceability import SUITES, collect_coverage
+from harness.traceability import collect_coverage
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

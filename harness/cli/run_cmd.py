@@ -16,7 +16,8 @@ from harness.cli.labgrid_run import add_labgrid_options, lab_devices
 from harness.cli.workers import add_workers_option, resolve_workers
 from harness.device_options import add_device_options
 from harness.errors import ConfigError, InfrastructureError
-from harness.reports.allure3 import PROJECT_ROOT, Allure3, ReportToolError, find_allure
+from harness.packaged import SUITES
+from harness.reports.allure3 import Allure3, ReportToolError, find_allure
 from harness.reports.outcomes import Verdict
 from harness.reports.paths import ReportPaths, add_path_options, open_command
 from harness.reports.publish import generate_report, versions, write_run_files
@@ -30,7 +31,6 @@ from harness.reports.summary import (
 )
 from harness.reports.verdict_log import RunVerdicts, TestRecord, read_verdicts
 
-SUITES = PROJECT_ROOT / "suites"
 PYTEST_USAGE_ERROR = 4
 PYTEST_NO_TESTS = 5
 
@@ -51,6 +51,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_labgrid_options(run)
     run.add_argument("--spec-edition", metavar="NAME", help="spec edition (name or YAML path)")
     run.add_argument("--waivers", metavar="NAME|FILE", help="known deviations to report as such")
+    run.add_argument(
+        "--suites", type=Path, default=SUITES, metavar="DIR",
+        help="the suites to run (default: the ones installed with the harness)",
+    )  # fmt: skip
     run.add_argument("-k", metavar="EXPR", dest="keyword", help="only tests matching EXPR (pytest -k)")
     add_path_options(run)
     run.add_argument("--no-report", action="store_true", help="skip the HTML report (no Node.js needed)")
@@ -60,7 +64,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def pytest_command(args: argparse.Namespace, paths: ReportPaths) -> list[str]:
     command = [
-        str(SUITES), "-q", "--color=no", "-rfEsxX",
+        str(args.suites), f"--rootdir={args.suites.resolve().parent}", "-q", "--color=no", "-rfEsxX",
         "--alluredir", str(paths.results), "--clean-alluredir", f"--junitxml={paths.junit}",
     ]  # fmt: skip
     for device in args.device:
@@ -117,7 +121,8 @@ def _run_suites(args: argparse.Namespace, paths: ReportPaths) -> RunVerdicts:
     tests ran, also when an interrupt stops the run after some (harness/reports/staging.py).
     """
     with StagedRun(paths) as staged:
-        print(f"ohos-hil run: {_relative(SUITES)} (pytest's log: {_relative(paths.pytest_log)})", flush=True)
+        suites, log_name = _relative(args.suites), _relative(paths.pytest_log)
+        print(f"ohos-hil run: {suites} (pytest's log: {log_name})", flush=True)
         command = pytest_command(args, staged.paths)
         log = staged.paths.pytest_log
         try:
@@ -155,8 +160,8 @@ def _print_outputs(
 
 def run_command(args: argparse.Namespace) -> int:
     paths = ReportPaths(args.results.resolve(), args.report.resolve())
-    if not SUITES.is_dir():
-        raise ConfigError(f"no suites folder at {SUITES}: `ohos-hil run` runs from an ohos-hil checkout")
+    if not args.suites.is_dir():
+        raise ConfigError(f"--suites {args.suites}: no such folder")
     allure = None if args.no_report else _allure()
     with lab_devices(args, paths) as lab:  # the devices: labgrid places held for the run, or as given
         args.workers = resolve_workers(args)

@@ -10,8 +10,14 @@ import json
 import shlex
 from typing import TYPE_CHECKING, Any
 
+from harness.fixture_files import DEFAULT_PHOTO, sample_photo
+
 if TYPE_CHECKING:
     from harness.device.device import Device
+
+
+STAGING_PATH = "/data/local/tmp/ohos-hil-sample.jpg"
+"""Where a sample photo is pushed before `emuctl ... import` takes it (and it is removed)."""
 
 
 class LabControl:
@@ -20,8 +26,8 @@ class LabControl:
     def __init__(self, device: Device) -> None:
         self._device = device
 
-    def _emuctl(self, *args: str | int, timeout: float = 30) -> str:
-        command = "emuctl " + " ".join(shlex.quote(str(arg)) for arg in args)
+    def _emuctl(self, *args: str | int, timeout: float = 30, then: str = "") -> str:
+        command = "emuctl " + " ".join(shlex.quote(str(arg)) for arg in args) + then
         with self._device.trace.action("lab", command):
             return self._device.shell(command, timeout=timeout).check().output.strip()
 
@@ -31,13 +37,18 @@ class LabControl:
     def state(self) -> dict[str, Any]:
         return json.loads(self._emuctl("state"))
 
-    def add_photo(self, name: str, size: int) -> str:
-        """A new local photo (to upload); returns its media uri."""
-        return self._emuctl("photos", "add", name, size)
+    def add_photo(self, name: str, size: int, *, sample: str = DEFAULT_PHOTO) -> str:
+        """A new local photo (to upload): a sample photo of `fixtures/photos/` pushed and grown to
+        ``size`` bytes (JPEG comment segments); returns its media uri."""
+        return self._import("photos", name, size, sample)
 
-    def add_cloud_file(self, name: str, size: int) -> str:
-        """A file in the cloud account; returns its media uri."""
-        return self._emuctl("cloud", "add", name, size)
+    def add_cloud_file(self, name: str, size: int, *, sample: str = DEFAULT_PHOTO) -> str:
+        """A file in the cloud account, made from a sample photo as :meth:`add_photo`; its media uri."""
+        return self._import("cloud", name, size, sample)
+
+    def _import(self, area: str, name: str, size: int, sample: str) -> str:
+        self._device.transport.push(sample_photo(sample), STAGING_PATH)
+        return self._emuctl(area, "import", STAGING_PATH, name, size, then=f" && rm -f {STAGING_PATH}")
 
     def cloud_files(self) -> dict[str, int]:
         """Cloud contents: name → size."""

@@ -10,6 +10,7 @@ from harness.conformance.cloudsync import CloudSync
 from harness.controls.battery import BatteryControl
 from harness.controls.lab import LabControl
 from harness.controls.network import NetworkControl
+from harness.controls.presets import ConditionPreset, apply_preset, load_preset
 from harness.controls.storage import StorageControl
 from harness.device.device import Device
 from harness.plugin.hooks import requirement_ids, waived_deviations
@@ -144,3 +145,21 @@ def storage(device: Device) -> Iterator[StorageControl]:
     """Fill / free local storage; the fill file is removed afterwards, whatever happened."""
     yield device.storage
     device.storage.restore()
+
+
+@pytest.fixture
+def condition_preset(device: Device) -> Iterator[Callable[[str], ConditionPreset]]:
+    """`condition_preset("wifi-only")`: set a named condition of `fixtures/conditions/` (or a YAML
+    path); a device lacking a capability the preset needs skips the test. Restored afterwards."""
+
+    def set_preset(name: str) -> ConditionPreset:
+        preset = load_preset(name)
+        for capability in sorted(preset.needs):
+            _require(device, capability)
+        apply_preset(device, preset)
+        return preset
+
+    try:
+        yield set_preset
+    finally:
+        device.restore()

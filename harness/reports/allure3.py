@@ -1,5 +1,8 @@
-"""Allure 3 (the npm package ``allure``, pinned in the project's package.json) run from the checkout's
-node_modules with ``npx --offline``: no network once `npm ci` has run."""
+"""Allure 3 (the npm package ``allure``, pinned in the project's package.json) run from a node_modules
+folder with ``npx --offline``: no network once it is installed.
+
+In a checkout that is the checkout's node_modules (`make setup` runs `npm ci`); for a harness installed
+as a package, the node_modules of the folder the command runs in (`npm install allure@VERSION`)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from typing import Any
 
 from harness.errors import InfrastructureError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[2]
+ALLURE_VERSION = "3.18.0"  # the pin in package.json (a unit test keeps the two equal)
 GENERATE_TIMEOUT = 300.0
 VERSION_TIMEOUT = 10.0
 
@@ -63,20 +67,28 @@ class Allure3:
             raise ReportToolError(f"allure generate failed (exit {done.returncode}):\n{tail}")
 
 
-def find_allure(root: Path = PROJECT_ROOT) -> Allure3:
-    """Node.js on PATH and Allure 3 in ``root``/node_modules, or a ReportToolError saying what to do."""
+def allure_roots() -> tuple[Path, ...]:
+    """Where Allure 3 is looked for: the folder the command runs in, then the checkout (if any)."""
+    return tuple(dict.fromkeys((Path.cwd().resolve(), CHECKOUT)))
+
+
+def find_allure(roots: tuple[Path, ...] | None = None) -> Allure3:
+    """Node.js on PATH and Allure 3 in one of ``roots``' node_modules, or a ReportToolError saying what to do."""
     node, npx = shutil.which("node"), shutil.which("npx")
     if node is None or npx is None:
         raise ReportToolError(
             "Node.js (node and npx) is not on PATH; the HTML report needs it: install Node.js 18+ and run "
             "`make setup`"
         )
-    package = root / "node_modules" / "allure" / "package.json"
-    try:
-        version = str(json.loads(package.read_text(encoding="utf-8"))["version"])
-    except (OSError, ValueError, KeyError):
-        raise ReportToolError(
-            f"Allure 3 is not installed in {root / 'node_modules'}: "
-            f"run `npm ci` in {root} (`make setup` does)"
-        ) from None
-    return Allure3(node, npx, root, version)
+    roots = allure_roots() if roots is None else roots
+    for root in roots:
+        package = root / "node_modules" / "allure" / "package.json"
+        try:
+            version = str(json.loads(package.read_text(encoding="utf-8"))["version"])
+        except (OSError, ValueError, KeyError):
+            continue
+        return Allure3(node, npx, root, version)
+    raise ReportToolError(
+        f"Allure 3 is not installed (looked in {', '.join(str(root / 'node_modules') for root in roots)}): "
+        f"run `npm install --no-save allure@{ALLURE_VERSION}` here, or `make setup` in a checkout"
+    )

@@ -1,9 +1,9 @@
 """Download: the errors each method's table lists, provoked one by one."""
 
 import pytest
+from gallery_sync.steps import expect_called_back_once, settle_time
 
 from harness.shim.values import Callback
-from suites.gallery_sync.steps import expect_called_back_once, settle_time
 
 from .forms import ERROR_ROUTE, async_forms
 

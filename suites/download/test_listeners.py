@@ -5,8 +5,7 @@ stops only the events: the work goes on to its normal end.
 """
 
 import pytest
-
-from suites.gallery_sync.steps import expect_run_over, listen, start_with_file_in_flight
+from gallery_sync.steps import expect_run_over, listen, start_with_file_in_flight
 
 from .steps import parked_download
 

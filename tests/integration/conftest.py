@@ -11,13 +11,18 @@ from typing import Any
 
 import pytest
 
+from harness.controls.journal import RestoreJournal
+from harness.device.device import Device
 from harness.hdc import HdcClient
+from harness.trace import Trace
+from harness.transport.ssh import SshTransport
 from ohos_emulator.device import DeviceConfig, EmulatedDevice
 from ohos_emulator.fronts.hdc_server import HdcServer
 from ohos_emulator.fronts.serial import SerialConsole
 from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, write_known_hosts
 from ohos_emulator.fronts.ssh_server import SshServer
 from ohos_emulator.profiles import get_profile
+from ohos_protocol.names import CAPABILITIES
 
 ECHO_DEVICE_PORT = 17001
 ECHO_OWNER = 4242
@@ -156,3 +161,32 @@ def make_serial_console() -> Iterator[Callable[..., SerialConsole]]:
     yield make
     for console in consoles:
         console.close()
+
+
+@pytest.fixture
+def open_device(ssh_server, ssh_keys, tmp_path) -> Iterator[Callable[[], Device]]:
+    """Open harness Devices on the emulated device over SSH (one restore journal in tmp_path)."""
+    journal = tmp_path / "journal.jsonl"
+    opened: list[Device] = []
+
+    def open_one() -> Device:
+        host, port = ssh_server.address
+        trace = Trace()
+        transport = SshTransport(
+            host,
+            port,
+            "root",
+            ssh_keys.client_key,
+            ssh_keys.known_hosts,
+            device_id="emu-restore",
+            trace=trace,
+        )
+        device = Device(
+            "emu-restore", transport, journal=RestoreJournal(journal), capabilities=CAPABILITIES, trace=trace
+        )
+        opened.append(device)
+        return device
+
+    yield open_one
+    for device in opened:
+        device.transport.close()

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from harness.controls.journal import RestoreJournal
 from harness.device.device import Device
-from harness.trace import Trace
-from harness.transport.ssh import SshTransport
 from ohos_emulator.services.battery import REAL_CAPACITY
-from ohos_protocol.names import CAPABILITIES
 
 
 def conditions_are_default(emulated) -> bool:
@@ -25,34 +20,6 @@ def conditions_are_default(emulated) -> bool:
         and emulated.network.wifi_available
         and emulated.network.cellular_available
     )
-
-
-@pytest.fixture
-def open_device(ssh_server, ssh_keys, tmp_path):
-    journal = tmp_path / "journal.jsonl"
-    opened: list[Device] = []
-
-    def open_one() -> Device:
-        host, port = ssh_server.address
-        trace = Trace()
-        transport = SshTransport(
-            host,
-            port,
-            "root",
-            ssh_keys.client_key,
-            ssh_keys.known_hosts,
-            device_id="emu-restore",
-            trace=trace,
-        )
-        device = Device(
-            "emu-restore", transport, journal=RestoreJournal(journal), capabilities=CAPABILITIES, trace=trace
-        )
-        opened.append(device)
-        return device
-
-    yield open_one
-    for device in opened:
-        device.transport.close()
 
 
 def set_conditions(device: Device) -> None:

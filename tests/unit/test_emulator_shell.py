@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import threading
+import time
 import tracemalloc
 
+import exifread
 import pytest
 
+from harness.fixture_files import sample_photo
 from ohos_emulator.device import DeviceConfig, EmulatedDevice
 from ohos_emulator.profiles import get_profile
+from ohos_emulator.services.media import PHOTO_DIR
 from ohos_emulator.shell.io import ShellIO
 from ohos_emulator.shell.parser import ShellSyntaxError, parse
 
@@ -118,6 +124,19 @@ def test_emuctl_controls_the_lab(device):
     assert '"faults": []' in sh(device, "emuctl state")[0]
 
 
+def test_emuctl_imports_a_pushed_sample_as_a_photo_and_a_cloud_file(device):
+    device.fs.write_bytes("/data/local/tmp/s.jpg", sample_photo("IMG_0002.jpg").read_bytes())
+    uri, status = sh(device, "emuctl photos import /data/local/tmp/s.jpg here.jpg 5000")
+    assert status == 0 and uri.endswith("/here.jpg\n")
+    assert sh(device, "emuctl photos ls")[0].startswith("here.jpg 5000 pending ")
+    tags = exifread.process_file(io.BytesIO(device.fs.read_bytes(f"{PHOTO_DIR}/here.jpg")), details=False)
+    assert str(tags["EXIF DateTimeOriginal"]) == "2026:05:02 12:00:00", "the pushed photo's EXIF date"
+    assert sh(device, "emuctl cloud import /data/local/tmp/s.jpg there.jpg 7000")[1] == 0
+    assert sh(device, "emuctl cloud ls")[0].startswith("there.jpg 7000 ")
+    output, status = sh(device, "emuctl cloud import /data/local/tmp/s.jpg small.jpg 10")
+    assert status == 1 and "cannot make a 226-byte JPEG 10 bytes" in output
+
+
 def test_aa_and_bm(device):
     assert "com.ohoshil.shim\n" in sh(device, "bm dump -a")[0]
     output, status = sh(device, "aa start -a EntryAbility -b com.example.none")
@@ -210,3 +229,128 @@ def test_dd_copies_a_file_in_chunks_and_counts_records(device: EmulatedDevice) -
 
 def test_a_redirection_from_a_missing_file_fails_before_the_command(device: EmulatedDevice) -> None:
     assert sh(device, "cat < /data/nope") == ("sh: /data/nope: No such file or directory\n", 1)
+
+
+# Commands xdevice and its kits run: ls -d/-t, test/[, find, file, hilog -b/-w/follow, date.
+
+
+def test_ls_d_lists_the_directory_itself_and_t_sorts_newest_first(device):
+    assert sh(device, "ls -ld /data")[0].startswith("drwx")
+    sh(device, "mkdir /data/t; echo a > /data/t/old; echo b > /data/t/new")
+    old = device.fs.host_path("/data/t/old")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert sh(device, "ls -t /data/t") == ("new\nold\n", 0)
+    output, status = sh(device, "ls -ld /data/none")
+    assert status == 1 and "No such file or directory" in output
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("test -d /data", 0),
+        ("test -d /data/local/tmp/none", 1),
+        ("test -f /data", 1),
+        ("[ -e /system/bin ]", 0),
+        ("[ a = a ]", 0),
+        ("[ a != a ]", 1),
+        ("[ 3 -gt 2 -a -n x ]", 0),
+        ("[ ! -d /data ]", 1),
+        ("[ -z '' ]", 0),
+        ("[ -d /data", 2),
+        ("test 1 -eq x", 2),
+    ],
+)
+def test_test_and_bracket(device, line, status):
+    assert sh(device, line)[1] == status
+
+
+def test_find_type_name_mtime(device):
+    sh(
+        device,
+        "mkdir -p /data/f/sub; echo 1 > /data/f/a.log; echo 2 > /data/f/sub/b.log; echo 3 > /data/f/c.txt",
+    )
+    os.utime(device.fs.host_path("/data/f/c.txt"), (time.time() - 5 * 86400,) * 2)
+    assert sh(device, "find /data/f -type f -name '*.log'") == ("/data/f/a.log\n/data/f/sub/b.log\n", 0)
+    assert sh(device, "find /data/f -type d") == ("/data/f\n/data/f/sub\n", 0)
+    assert sh(device, "find /data/f -type f -mtime -1")[0].splitlines() == [
+        "/data/f/a.log",
+        "/data/f/sub/b.log",
+    ]
+    assert sh(device, "find /data/f -type f -mtime +3")[0] == "/data/f/c.txt\n"
+    output, status = sh(device, "find /data/none")
+    assert status == 1 and "No such file or directory" in output
+
+
+def test_file_tells_directories_text_empty_and_elf(device):
+    device.fs.write_bytes("/data/local/tmp/e", b"")
+    elf = b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"\x03\x00\xb7\x00" + b"\0" * 40
+    device.fs.write_bytes("/data/local/tmp/bin", elf)
+    sh(device, "echo hi > /data/local/tmp/t")
+    output = sh(device, "file /data/local/tmp /data/local/tmp/e /data/local/tmp/t /data/local/tmp/bin")[0]
+    assert output.splitlines() == [
+        "/data/local/tmp: directory",
+        "/data/local/tmp/e: empty",
+        "/data/local/tmp/t: ASCII text",
+        "/data/local/tmp/bin: ELF shared object, 64-bit LSB arm64",
+    ]
+
+
+@pytest.mark.parametrize(("name", "letter"), [("INFO", "I"), ("debug", "D"), ("W", "W"), ("FATAL", "F")])
+def test_hilog_b_takes_names_and_letters(device, name, letter):
+    assert sh(device, f"hilog -b {name}") == (f"Set global log level to {letter} successfully\n", 0)
+    assert sh(device, "param get hilog.loggable.global")[0] == f"{letter}\n"
+
+
+def test_hilog_b_refuses_an_unknown_level(device):
+    assert sh(device, "hilog -b LOUD") == ("Invalid log level: LOUD\n", 1)
+
+
+def test_hilog_persist_tasks(device):
+    assert "No running persistent task [CODE: -63]" in sh(device, "hilog -w query")[0]
+    assert sh(device, "hilog -w start -l 10M -n 1000")[0] == (
+        "Persist task [jobid:1][fileNum:1000][fileSize:10485760] start successfully\n"
+    )
+    assert sh(device, "hilog -w start -t kmsg -l 10M -n 1000")[0].startswith("Persist task [jobid:2]")
+    assert (
+        sh(device, "hilog -w query")[0].splitlines()[0]
+        == "1 init,core,app zlib /data/log/hilog/hilog 10.0M 1000"
+    )
+    assert "start failed" in sh(device, "hilog -w start")[0]
+    assert sh(device, "hilog -w stop")[0] == (
+        "Persist task [jobid:1] stop successfully\nPersist task [jobid:2] stop successfully\n"
+    )
+    assert "No running persistent task" in sh(device, "hilog -w query")[0]
+
+
+def test_hilog_follow_prints_the_buffer_first(device):
+    device.hilog.write("EARLY", "already there")
+    out: list[bytes] = []
+    seen = threading.Event()
+    cancel = threading.Event()
+
+    def collect(chunk: bytes) -> None:
+        out.append(chunk)
+        if b"later" in b"".join(out):
+            seen.set()
+
+    io = ShellIO(collect, collect, cancel=cancel)
+    runner = threading.Thread(target=device.shell_session().run, args=("hilog", io))
+    runner.start()
+    deadline = time.monotonic() + 5
+    while b"already there" not in b"".join(out) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    device.hilog.write("LATE", "later")
+    assert seen.wait(5)
+    cancel.set()
+    runner.join(5)
+    text = b"".join(out).decode()
+    assert text.index("already there") < text.index("later")
+
+
+def test_date_sets_the_emulated_clock_only(device):
+    assert sh(device, "date '2024-01-02 03:04:05'")[0].startswith("Tue Jan 02 03:04:05")
+    shown = int(sh(device, "date +%s")[0])
+    assert abs(shown - time.mktime((2024, 1, 2, 3, 4, 5, 0, 0, -1))) < 5
+    assert abs(time.time() - shown) > 86400  # the host's clock did not move
+    assert sh(device, "date 0102030424.05")[1] == 0
+    assert sh(device, "date nonsense") == ("date: bad date 'nonsense'\n", 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ohos_emulator.shell.commands import basic, bm, console, emuctl, files, system
+from ohos_emulator.shell.commands import basic, bm, console, emuctl, files, hilog_cmd, probes, system
 from ohos_emulator.shell.io import Command
 
 
@@ -12,6 +12,8 @@ def all_commands() -> dict[str, Command]:
         **basic.COMMANDS,
         **files.COMMANDS,
         **system.COMMANDS,
+        **hilog_cmd.COMMANDS,
+        **probes.COMMANDS,
         **bm.COMMANDS,
         **emuctl.COMMANDS,
         **console.COMMANDS,

@@ -94,11 +94,47 @@ def uname(ctx: CommandContext) -> int:
     return 0
 
 
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%m%d%H%M%Y.%S",
+    "%m%d%H%M%Y",
+    "%m%d%H%M%y",
+    "%m%d%H%M",
+)
+
+
+def _parse_date(text: str) -> float | None:
+    """toybox's SET forms: `YYYY-MM-DD hh:mm[:ss]`, `MMDDhhmm[[CC]YY][.ss]`, `@SECONDS` (local time)."""
+    if text.startswith("@") and text[1:].lstrip("-").isdigit():
+        return float(text[1:])
+    for form in _DATE_FORMATS:
+        try:
+            parsed = time.strptime(text, form)
+        except ValueError:
+            continue
+        if "%Y" not in form and "%y" not in form:
+            parsed = time.strptime(f"{time.localtime().tm_year}{text}", "%Y" + form)
+        return time.mktime(parsed)
+    return None
+
+
 def date(ctx: CommandContext) -> int:
-    if len(ctx.args) > 1 and ctx.args[1] == "+%s":
-        ctx.print(f"{int(time.time())}\n")
-    else:
-        ctx.print(time.strftime("%a %b %d %H:%M:%S %Z %Y\n"))
+    """`date [+FORMAT] [SET]`: print the emulated clock, or set it (then print it, as toybox)."""
+    clock = ctx.device.clock
+    display = "%a %b %d %H:%M:%S %Z %Y"
+    for arg in ctx.args[1:]:
+        if arg.startswith("+"):
+            display = arg[1:]
+            continue
+        when = _parse_date(arg)
+        if when is None:
+            ctx.error(f"bad date '{arg}'")
+            return 1
+        clock.set_now(when)
+    now = clock.now()
+    text = f"{int(now)}" if display == "%s" else time.strftime(display, time.localtime(now))
+    ctx.print(text + "\n")
     return 0
 
 

@@ -8,11 +8,11 @@ non-zero. See `emuctl help`.
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable
 
 from ohos_emulator.fs import DeviceFsError
 from ohos_emulator.services.cloudsync.download import cache_path
+from ohos_emulator.shell.commands.photo_bytes import grown_jpeg, synthetic_photo
 from ohos_emulator.shell.io import CommandContext
 
 USAGE = """\
@@ -20,9 +20,10 @@ usage: emuctl <area> <action> [args]
   state                              the device's lab-visible state as JSON
   reset                              back to a clean lab: no photos, empty cloud, defaults
   photos add NAME SIZE               a new local photo (not yet uploaded); prints its uri
-  photos import PATH [NAME]          a pushed file becomes a local photo; prints its uri
+  photos import PATH [NAME [SIZE]]   a pushed file becomes a local photo (a JPEG grown to SIZE)
   photos ls                          local photos: name size uploaded uri
   cloud add NAME SIZE                a file in the cloud account; prints its uri
+  cloud import PATH NAME [SIZE]      a pushed file (a JPEG grown to SIZE) put in the cloud account
   cloud ls | cloud rm NAME           cloud contents: name size uri
   cloud cache-path NAME              where a download of NAME keeps its partial file
   cloud quota BYTES                  the cloud account's quota
@@ -46,16 +47,16 @@ class UsageError(Exception):
     pass
 
 
-def synthetic_photo(name: str, size: int) -> bytes:
-    """Deterministic JPEG-framed bytes of exactly ``size`` bytes (size >= 4)."""
-    body = random.Random(name).randbytes(max(0, size - 4))  # noqa: S311 - test data, not secrets
-    return b"\xff\xd8" + body + b"\xff\xd9"
-
-
 def _size(text: str) -> int:
     if not text.isdigit() or int(text) < 4:
         raise UsageError(f"bad size {text!r} (bytes, at least 4)")
     return int(text)
+
+
+def _pushed(ctx: CommandContext, source: str, name: str, size: list[str]) -> bytes:
+    """The bytes of a pushed file, grown to ``size`` (a JPEG padded with comment segments) if given."""
+    data = ctx.fs.read_bytes(source)
+    return grown_jpeg(data, _size(size[0]), name) if size else data
 
 
 def _switch(text: str) -> bool:
@@ -118,16 +119,16 @@ def _photos(ctx: CommandContext, args: list[str]) -> str:
     match args:
         case ["add", name, size]:
             return media.add_local(name, synthetic_photo(name, _size(size))).uri
-        case ["import", path, *rest]:
+        case ["import", path, *rest] if len(rest) <= 2:
             source = ctx.path(path)
             name = rest[0] if rest else source.rsplit("/", 1)[-1]
-            return media.add_local(name, ctx.fs.read_bytes(source)).uri
+            return media.add_local(name, _pushed(ctx, source, name, rest[1:])).uri
         case ["ls"]:
             return "\n".join(
                 f"{p.name} {p.size} {'uploaded' if p.uploaded else 'pending'} {p.uri}"
                 for p in media.local_photos()
             )
-    raise UsageError("photos add NAME SIZE | photos import PATH [NAME] | photos ls")
+    raise UsageError("photos add NAME SIZE | photos import PATH [NAME [SIZE]] | photos ls")
 
 
 def _cloud(ctx: CommandContext, args: list[str]) -> str:
@@ -135,6 +136,9 @@ def _cloud(ctx: CommandContext, args: list[str]) -> str:
     match args:
         case ["add", name, size]:
             return cloud.store(ctx.device.media.allocate_id(), name, synthetic_photo(name, _size(size))).uri
+        case ["import", path, name, *size] if len(size) <= 1:
+            data = _pushed(ctx, ctx.path(path), name, size)
+            return cloud.store(ctx.device.media.allocate_id(), name, data).uri
         case ["ls"]:
             return "\n".join(f"{item.name} {item.size} {item.uri}" for item in cloud.items())
         case ["rm", name]:
@@ -155,7 +159,7 @@ def _cloud(ctx: CommandContext, args: list[str]) -> str:
         case ["switch", value]:
             cloud.set_flag("gallery_switch", _switch(value))
             return f"switch {value}"
-    raise UsageError("cloud add|ls|rm|cache-path|quota|account|switch ...")
+    raise UsageError("cloud add|import|ls|rm|cache-path|quota|account|switch ...")
 
 
 def _link(ctx: CommandContext, args: list[str]) -> str:

@@ -37,13 +37,19 @@ def _long_entry(ctx: CommandContext, path: str, name: str) -> str:
     return f"{kind}{mode} 1 root root {info.st_size:>8} {stamp} {name}\n"
 
 
+def _by_mtime(ctx: CommandContext, parent: str, names: list[str]) -> list[str]:
+    """Newest first, as `ls -t`."""
+    return sorted(names, key=lambda n: -ctx.fs.stat(ctx.fs.normalize(n, parent)).st_mtime)
+
+
 def ls(ctx: CommandContext) -> int:
-    flags, targets = _flags(ctx.args[1:], "la1")
+    """`ls [-la1dt] PATH...`: -d lists a directory itself, -t sorts newest first."""
+    flags, targets = _flags(ctx.args[1:], "la1dt")
     status = 0
     for target in targets or ["."]:
         path = ctx.path(target)
         try:
-            names = ctx.fs.listdir(path) if ctx.fs.is_dir(path) else None
+            names = ctx.fs.listdir(path) if ctx.fs.is_dir(path) and "d" not in flags else None
         except DeviceFsError:
             names = None
         if names is None:
@@ -55,6 +61,8 @@ def ls(ctx: CommandContext) -> int:
             continue
         if "a" not in flags:
             names = [n for n in names if not n.startswith(".")]
+        if "t" in flags:
+            names = _by_mtime(ctx, path, names)
         for name in names:
             child = ctx.fs.normalize(name, path)
             ctx.print(_long_entry(ctx, child, name) if "l" in flags else name + "\n")

@@ -1,12 +1,13 @@
-"""OpenHarmony system tools: param, hidumper, aa, hilog, ifconfig (docs/upstream-facts.md §3; bm: bm.py)."""
+"""OpenHarmony system tools: param, hidumper, aa, ifconfig (docs/upstream-facts.md §3).
+
+bm is in bm.py, hilog in hilog_cmd.py.
+"""
 
 from __future__ import annotations
 
-import queue
 import re
 
 from ohos_emulator.apps import AbilityStartError
-from ohos_emulator.hilog import LEVELS, LogEntry
 from ohos_emulator.services.network import INTERFACES
 from ohos_emulator.shell.io import CommandContext
 
@@ -147,69 +148,6 @@ def aa(ctx: CommandContext) -> int:
     return 1
 
 
-def _hilog_options(args: list[str]) -> dict[str, str] | str:
-    """-x, -r and -b L, -T tags, -e regex, -v format (formats are accepted and ignored)."""
-    options: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        flag = args[i]
-        if flag in ("-x", "-r"):
-            options[flag] = ""
-            i += 1
-        elif flag in ("-b", "-T", "-e", "-v") and i + 1 < len(args):
-            options[flag] = args[i + 1]
-            i += 2
-        else:
-            return f"Invalid option: {flag}"
-    return options
-
-
-def hilog(ctx: CommandContext) -> int:
-    options = _hilog_options(ctx.args[1:])
-    if isinstance(options, str):
-        ctx.print(options + "\n")
-        return 1
-    log = ctx.device.hilog
-    if "-r" in options:
-        log.clear()
-        ctx.print("Log type core,app buffer clear successfully\n")
-        return 0
-    if "-b" in options:
-        level = options["-b"].upper()
-        if level not in LEVELS:
-            ctx.print(f"Invalid log level: {options['-b']}\n")
-            return 1
-        ctx.print(f"Set global log level to {level} successfully\n")
-        return 0
-    tags = set(options["-T"].split(",")) if "-T" in options else None
-    try:
-        pattern = re.compile(options["-e"]) if "-e" in options else None
-    except re.error:
-        ctx.print(f"Invalid regex: {options['-e']}\n")
-        return 1
-
-    def selected(entry: LogEntry) -> bool:
-        return (tags is None or entry.tag in tags) and (
-            pattern is None or bool(pattern.search(entry.message))
-        )
-
-    if "-x" in options:
-        ctx.print("".join(entry.format() + "\n" for entry in log.entries() if selected(entry)))
-        return 0
-    subscriber = log.subscribe()
-    try:
-        while not ctx.cancel.is_set():
-            try:
-                entry = subscriber.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            if selected(entry):
-                ctx.print(entry.format() + "\n")
-    finally:
-        log.unsubscribe(subscriber)
-    return 0
-
-
 def ifconfig(ctx: CommandContext) -> int:
     args = ctx.args[1:]
     network = ctx.device.network
@@ -232,6 +170,5 @@ COMMANDS = {
     "param": param,
     "hidumper": hidumper,
     "aa": aa,
-    "hilog": hilog,
     "ifconfig": ifconfig,
 }
