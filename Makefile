@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup lint fuzz clean
+.PHONY: run test setup lint fuzz selfcheck clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ FUZZ_EXAMPLES ?= 5000
 fuzz: setup
 	SHIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) node --test tests/js/fuzz.test.js
 	OHOS_HIL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -q
+
+## The suite self-check over every generated deviation (`ohos-hil selfcheck --generated`, 2 jobs).
+selfcheck: setup
+	$(BIN)/ohos-hil selfcheck --generated --jobs 2
 
 clean:
 	rm -rf $(VENV) node_modules reports/allure-results reports/allure-report reports/junit.xml \
