@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 JOBS   ?= 2
 
-.PHONY: run test check setup lint clean
+.PHONY: run test check setup lint fuzz selfcheck clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ test: lint
 check: lint
 	$(BIN)/python -m pytest tests/unit -q -n $(JOBS) --dist loadscope
 	$(BIN)/python -m pytest suites -q --transport hdc -x
+
+## The fuzz targets (tests/fuzz, tests/js/fuzz.test.js) with many more examples than `make test` runs.
+FUZZ_EXAMPLES ?= 5000
+fuzz: setup
+	SHIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) node --test tests/js/fuzz.test.js
+	OHOS_HIL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -q
+
+## The suite self-check over every generated deviation (`ohos-hil selfcheck --generated`, 2 jobs).
+selfcheck: setup
+	$(BIN)/ohos-hil selfcheck --generated --jobs 2
 
 clean:
 	rm -rf $(VENV) node_modules reports/allure-results reports/allure-report reports/junit.xml \

@@ -17,9 +17,9 @@ from ohos_emulator.apps import AbilityManager
 from ohos_emulator.bundle_registry import BundleRegistry
 from ohos_emulator.clock import DeviceClock
 from ohos_emulator.fs import DeviceFilesystem
+from ohos_emulator.generated import find_deviation
 from ohos_emulator.hilog import Hilog
 from ohos_emulator.kmsg import KernelLog
-from ohos_emulator.mutants import seeded_deviation
 from ohos_emulator.ports import PortTable
 from ohos_emulator.profiles import BehaviourProfile
 from ohos_emulator.samgr import SystemAbilityManager
@@ -40,6 +40,7 @@ from ohos_protocol.hap import HAP_DIR
 
 API_LEVEL = 10
 FULL_NAME = "OpenHarmony-4.0.10.13"
+BOOT_SECONDS = 2.0  # real seconds from `target boot` until bootevent.boot.completed is true again
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class EmulatedDevice:
 
     def __init__(self, config: DeviceConfig) -> None:
         config.state_dir.mkdir(parents=True, exist_ok=True)
-        seeded = seeded_deviation(config.seeded_deviation) if config.seeded_deviation else None
+        seeded = find_deviation(config.seeded_deviation) if config.seeded_deviation else None
         self.serial = config.serial
         self.profile = (
             seeded.profile_change(config.profile) if seeded and seeded.profile_change else config.profile
@@ -100,6 +101,8 @@ class EmulatedDevice:
         self.commands = all_commands()
         if seeded and seeded.device_change:
             seeded.device_change(self)
+        self._booting: threading.Thread | None = None
+        self._closing = threading.Event()
         self.hilog.write("init", f"{self.serial} booted, profile {self.profile.name}", domain=0xD002C00)
 
     def _params(self) -> dict[str, str]:
@@ -177,7 +180,31 @@ class EmulatedDevice:
                 return False
         return True
 
+    # -- power ---------------------------------------------------------------------------------------
+    def reboot(self) -> None:
+        """`target boot`: apps (the shim) and system abilities stop, the battery mocks and the log
+        buffers go, `bootevent.boot.completed` is "false" for BOOT_SECONDS (real time: no time scale) and then
+        "true" again; everything on disk (files, bundles, settings) stays."""
+        self.params["bootevent.boot.completed"] = "false"
+        self.apps.stop_all()
+        self.samgr.shutdown()
+        self.battery.reset()
+        self.hilog.clear()
+        self.kmsg.clear()
+        if self._booting is None or not self._booting.is_alive():
+            name = f"boot-{self.serial}"
+            self._booting = threading.Thread(target=self._finish_boot, name=name, daemon=True)
+            self._booting.start()
+
+    def _finish_boot(self) -> None:
+        if not self._closing.wait(BOOT_SECONDS):
+            self.hilog.write("init", f"{self.serial} booted, profile {self.profile.name}", domain=0xD002C00)
+            self.params["bootevent.boot.completed"] = "true"
+
     def close(self) -> None:
+        self._closing.set()
+        if self._booting is not None:
+            self._booting.join(5)
         self.apps.stop_all()
         self.samgr.shutdown()
         self.link.gate.release()

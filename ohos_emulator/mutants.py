@@ -30,11 +30,11 @@ class SeededDeviation:
     description: str
     profile_change: Callable[[BehaviourProfile], BehaviourProfile] | None = None
     device_change: Callable[[EmulatedDevice], None] | None = None
-    suites: tuple[str, ...] = ()
-    """The suite files that catch it (the self-check runs only these); empty: all the suites."""
+    observers: tuple[str, ...] = ("suites",)
+    """The suite paths (files or folders, in run order) that can observe it."""
 
 
-def _napi(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
+def napi_change(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
     def change(profile: BehaviourProfile) -> BehaviourProfile:
         napi = copy.deepcopy(profile.napi)
         for path, value in changes.items():
@@ -48,11 +48,11 @@ def _napi(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
     return change
 
 
-def _service(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
+def service_change(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
     return lambda profile: profile.with_changes(f"{profile.name}+seeded", "seeded deviation", service=changes)
 
 
-def _on_service(
+def on_service(
     patch: Callable[[CloudSyncService, EmulatedDevice], None],
 ) -> Callable[[EmulatedDevice], None]:
     """Apply ``patch`` to every cloud sync service instance the device starts."""
@@ -161,56 +161,57 @@ SEEDED_DEVIATIONS = {
     for deviation in (
         SeededDeviation("wrong-error-code", "error codes",
                         "start() with no network reports 22400001 instead of 22400002",
-                        profile_change=_napi(errnoToJs__12=22400001),
-                        suites=("suites/gallery_sync/test_start_errors.py",)),
+                        profile_change=napi_change(errnoToJs__12=22400001),
+                        observers=("suites/gallery_sync/test_start_errors.py",)),
         SeededDeviation("wrong-threshold", "thresholds",
                         "start() is refused below 14 % instead of 15 %",
-                        profile_change=_service(start_refused_below=14),
-                        suites=("suites/gallery_sync/test_start_errors.py",)),
+                        profile_change=service_change(start_refused_below=14),
+                        observers=("suites/gallery_sync/test_start_errors.py",)),
         SeededDeviation("wrong-message", "messages",
                         "22400002 says 'Network is unavailable.'",
-                        profile_change=_napi(messages__22400002="Network is unavailable."),
-                        suites=("suites/gallery_sync/test_start_errors.py",)),
+                        profile_change=napi_change(messages__22400002="Network is unavailable."),
+                        observers=("suites/gallery_sync/test_start_errors.py",)),
         SeededDeviation("wrong-enum-value", "enums", "SyncState.STOPPED is 6",
-                        profile_change=_napi(enums__SyncState__STOPPED=6),
-                        suites=("suites/module/test_enums.py",)),
+                        profile_change=napi_change(enums__SyncState__STOPPED=6),
+                        observers=("suites/module/test_enums.py",)),
         SeededDeviation("argument-errors-rejected", "argument errors",
                         "401 for start/stop arguments is a rejection, not a throw",
-                        profile_change=_napi(argErrorsThrown=False),
-                        suites=("suites/module/test_argument_grid.py",)),
+                        profile_change=napi_change(argErrorsThrown=False),
+                        observers=("suites/module/test_argument_grid.py",)),
         SeededDeviation("no-battery-warning", "error types",
                         "below 10 % during upload reports BATTERY_LEVEL_LOW, never WARNING",
-                        profile_change=_service(upload_warning_below=None),
-                        suites=("suites/gallery_sync/test_error_types.py",)),
+                        profile_change=service_change(upload_warning_below=None),
+                        observers=("suites/gallery_sync/test_error_types.py",)),
         SeededDeviation("missing-first-event", "events",
                         "on('progress') does not deliver the current state",
-                        device_change=_on_service(_no_first_event),
-                        suites=("suites/gallery_sync/test_on_off.py",)),
+                        device_change=on_service(_no_first_event),
+                        observers=("suites/gallery_sync/test_on_off.py",)),
         SeededDeviation("missing-stopped-event", "events", "stop() delivers no STOPPED",
-                        device_change=_on_service(_filter_sync_events(_drop_stopped)),
-                        suites=("suites/gallery_sync/test_stop.py",)),
+                        device_change=on_service(_filter_sync_events(_drop_stopped)),
+                        observers=("suites/gallery_sync/test_stop.py",)),
         SeededDeviation("events-out-of-order", "event order", "UPLOADING is reported before DOWNLOADING",
-                        device_change=_on_service(_filter_sync_events(_swap_phases)),
-                        suites=("suites/gallery_sync/test_run.py",)),
+                        device_change=on_service(_filter_sync_events(_swap_phases)),
+                        observers=("suites/gallery_sync/test_run.py",)),
         SeededDeviation("stale-processed", "download progress",
                         "RUNNING events repeat the first processed value",
-                        device_change=_on_service(_stale_processed),
-                        suites=("suites/download/test_download.py",)),
+                        device_change=on_service(_stale_processed),
+                        observers=("suites/download/test_download.py",)),
         SeededDeviation("download-cache-kept", "download stop",
                         "stop(uri) leaves the partial file on the device",
-                        device_change=_on_service(_keep_cache),
-                        suites=("suites/download/test_stop.py",)),
+                        device_change=on_service(_keep_cache),
+                        observers=("suites/download/test_stop.py",)),
         SeededDeviation("caller-unchecked", "caller checks",
                         "callers without the permission or not system apps are served",
-                        device_change=_on_service(_skip_caller_checks),
-                        suites=("suites/download/test_errors.py", "suites/gallery_sync/test_callers.py")),
+                        device_change=on_service(_skip_caller_checks),
+                        observers=("suites/download/test_errors.py",
+                                   "suites/gallery_sync/test_callers.py")),
         SeededDeviation("cloud-quota-ignored", "storage", "uploads go on past the cloud quota",
                         device_change=_ignore_cloud_quota,
-                        suites=("suites/gallery_sync/test_error_types.py",)),
+                        observers=("suites/gallery_sync/test_error_types.py",)),
         SeededDeviation("either-network-down", "network",
                         "losing either network fails the run with NETWORK_UNAVAILABLE",
                         device_change=_either_network_down,
-                        suites=("suites/gallery_sync/test_error_types.py",)),
+                        observers=("suites/gallery_sync/test_error_types.py",)),
     )
 }  # fmt: skip
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -102,3 +103,20 @@ def test_a_dead_holders_lease_is_taken_over_and_its_conditions_restored(inventor
         assert battery["charging"] and battery["capacity"] != 12
     finally:
         second.close()
+
+
+def test_a_second_suite_run_waits_once_then_exits_2_naming_the_holder(inventory: Path, hold, tmp_path: Path):
+    holder = hold()
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli.main", "run", "--inventory", str(inventory),
+         "--lease-timeout", "1", "--no-report", "-k", "start_errors",
+         "--results", str(tmp_path / "allure-results"),
+         "--report", str(tmp_path / "allure-report")],
+        capture_output=True, text=True, timeout=TIMEOUT * 3, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        f"LeaseError: device {DEVICE} is leased by pid {holder.pid} on {socket.gethostname()}" in done.stdout
+    )
+    assert re.search(rf"{DEVICE}  \d+ broken · \d+ not run\n", done.stdout)  # all of its tests, one wait
+    assert "Verdict  INCOMPLETE" in done.stdout

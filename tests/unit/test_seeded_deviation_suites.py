@@ -1,4 +1,4 @@
-"""The suite files a seeded deviation names exist (the self-check runs only those)."""
+"""The suite paths (observers) each seeded deviation names exist: the self-check runs only those."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from ohos_emulator.mutants import SEEDED_DEVIATIONS
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_every_seeded_deviation_names_existing_suite_files():
+def test_every_seeded_deviation_names_existing_suite_paths():
     missing = {
-        name: [path for path in deviation.suites if not (REPO / path).is_file()]
+        name: [path for path in deviation.observers if not (REPO / path).exists()]
         for name, deviation in SEEDED_DEVIATIONS.items()
     }
     assert {name: paths for name, paths in missing.items() if paths} == {}

@@ -15,6 +15,7 @@ from ohos_emulator.fronts.hdc import files, install, shell
 from ohos_emulator.fronts.hdc.channel import Channel
 from ohos_emulator.fronts.hdc.context import ServerContext
 from ohos_emulator.fronts.hdc.forwards import FORWARD_PREFIXES, tcp_port
+from ohos_emulator.fronts.hdc.shell_line import shell_request
 from ohos_protocol import hdc_wire as wire
 from ohos_protocol.shim import redact
 
@@ -79,6 +80,8 @@ def _server_local(ctx: ServerContext, channel: Channel, key: str, line: str) -> 
     """Handle a command the server answers itself: KEEP / CLOSE, or None if it is not one."""
     if line.startswith("list targets"):
         _list_targets(ctx, channel, verbose=" -v" in line)
+    elif line == "version":
+        channel.send_text(wire.VERSION)
     elif line.startswith("checkserver"):
         channel.send_command(wire.Command.CHECK_SERVER, wire.VERSION.encode())
     elif line.startswith("wait"):
@@ -132,16 +135,16 @@ def _target(ctx: ServerContext, key: str) -> EmulatedDevice | None:
 def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -> None:
     device = _target(ctx, key)
     known = line.startswith(
-        ("shell", "file send", "file recv", "fport ", "rport ", "hilog", "install", "uninstall")
+        ("shell", "file send", "file recv", "fport ", "rport ", "hilog", "install", "uninstall", "target ")
     )
     if not known:
         channel.send_text("Unknown command...", wire.FAIL)
     elif device is None:
         channel.send_text(wire.NEED_KEY, wire.FAIL)
-    elif line == "shell":
-        shell.interactive(ctx, channel, device)
-    elif line.startswith("shell "):
-        shell.run_command(ctx, channel, device, line[len("shell ") :])
+    elif line == "shell" or line.startswith("shell "):
+        _shell(ctx, channel, device, line)
+    elif line.startswith("target "):
+        _target_command(channel, device, line)
     elif line.startswith("hilog"):
         shell.run_command(ctx, channel, device, "hilog -h" if " -h" in line else "hilog")
     elif line.startswith("file "):
@@ -154,6 +157,27 @@ def _device_command(ctx: ServerContext, channel: Channel, key: str, line: str) -
         _forward(ctx, channel, device, line[len("fport ") :].split())
     elif line.startswith("rport "):
         channel.send_text("rport (reverse forwarding) is not supported by the emulated hdc server", wire.FAIL)
+    else:
+        channel.send_text("Unknown command...", wire.FAIL)
+
+
+def _shell(ctx: ServerContext, channel: Channel, device: EmulatedDevice, line: str) -> None:
+    request = shell_request(line)
+    if request.error is not None:
+        channel.send_text(request.error, wire.FAIL)
+    elif request.command is None:
+        shell.interactive(ctx, channel, device)
+    else:
+        shell.run_command(ctx, channel, device, request.command)
+
+
+def _target_command(channel: Channel, device: EmulatedDevice, line: str) -> None:
+    """`target mount` (the daemon remounts and says so) and `target boot` (reboots, says nothing)."""
+    if line == "target mount":
+        channel.send_text("Mount finish")
+    elif line == "target boot" or line.startswith("target boot "):
+        log.info("hdc %s: rebooting %s", channel.name, device.serial)
+        device.reboot()
     else:
         channel.send_text("Unknown command...", wire.FAIL)
 
