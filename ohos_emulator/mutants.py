@@ -181,7 +181,7 @@ SEEDED_DEVIATIONS = {
         SeededDeviation("no-battery-warning", "error types",
                         "below 10 % during upload reports BATTERY_LEVEL_LOW, never WARNING",
                         profile_change=service_change(upload_warning_below=None),
-                        observers=("suites/gallery_sync/test_error_types.py",)),
+                        observers=("suites/gallery_sync/test_battery_grid.py",)),
         SeededDeviation("missing-first-event", "events",
                         "on('progress') does not deliver the current state",
                         device_change=on_service(_no_first_event),

@@ -28,7 +28,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 # Modules whose tests are each a long, independent child run: spread test by test over the workers.
-SPLIT_BY_TEST = frozenset({"tests/selfcheck/test_seeded_deviations.py", "tests/selfcheck/test_transports.py"})
+SPLIT_BY_TEST = frozenset(
+    {
+        "tests/selfcheck/test_seeded_deviations.py",
+        "tests/selfcheck/test_generated_deviations.py",
+        "tests/selfcheck/test_transports.py",
+    }
+)
 
 
 class ProjectTestScheduling(LoadScopeScheduling):
