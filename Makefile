@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup lint selfcheck clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: lint
 	$(BIN)/python -m pytest suites -q --transport hdc
 	$(BIN)/python -m pytest suites -q --transport ssh
 	$(BIN)/python -m pytest suites -q --transport serial
+
+## The suite self-check over every generated deviation (`ohos-hil selfcheck --generated`, 2 jobs).
+selfcheck: setup
+	$(BIN)/ohos-hil selfcheck --generated --jobs 2
 
 clean:
 	rm -rf $(VENV) node_modules reports/allure-results reports/allure-report reports/junit.xml \

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness.emulator_program import DEFAULT_PROFILE
 from harness.registry import DEFAULT_LEASE_TIMEOUT, DeviceRegistry, RunOptions
 from ohos_protocol.names import TRANSPORTS
 
@@ -19,8 +20,9 @@ DEVICE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
                      "help": "device inventory (devices/*.yaml); without one, the embedded emulated device"}),
     ("--transport", {"choices": TRANSPORTS,
                      "help": "reach the devices over this transport (default: each device's first)"}),
-    ("--emulator-profile", {"default": "api10-doc",
-                            "help": "behaviour profile of the embedded emulated device (default api10-doc)"}),
+    ("--emulator-profile", {"default": DEFAULT_PROFILE,
+                            "help": "behaviour profile of the embedded emulated device "
+                                    f"(default {DEFAULT_PROFILE})"}),
     ("--emulated-devices", {"type": int, "default": 1, "metavar": "N",
                             "help": "devices of the embedded emulator (default 1; no inventory only)"}),
     ("--lease-timeout", {"type": float, "default": DEFAULT_LEASE_TIMEOUT, "metavar": "S",

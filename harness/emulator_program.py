@@ -17,6 +17,7 @@ from harness.errors import ConfigError, InfrastructureError
 PROGRAM = (sys.executable, "-m", "ohos_emulator")
 LIST_TIMEOUT = 30.0
 DEFAULT_PROFILE = "api10-doc"
+EXIT_USAGE = 64
 
 
 def emulator_command(*args: str) -> list[str]:
@@ -31,12 +32,14 @@ class SeededDeviationInfo:
     name: str
     family: str
     description: str
+    observers: tuple[str, ...] = ("suites",)
+    """The suite paths that can observe it (a run narrowed to them is enough)."""
 
 
-def _listing(what: str) -> list[dict[str, str]]:
+def _listing(what: str, *flags: str) -> list[dict]:
     try:
         completed = subprocess.run(
-            emulator_command(what, "--json"), capture_output=True, text=True, timeout=LIST_TIMEOUT
+            emulator_command(what, *flags, "--json"), capture_output=True, text=True, timeout=LIST_TIMEOUT
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InfrastructureError(f"the emulator program did not list its {what}: {exc}") from None
@@ -55,6 +58,15 @@ def seeded_deviations() -> dict[str, SeededDeviationInfo]:
 
 
 @cache
+def generated_deviations() -> dict[str, SeededDeviationInfo]:
+    """The generated deviations of the emulator program (`deviations --generated`), by id, in order."""
+    return {
+        row["name"]: SeededDeviationInfo(**{**row, "observers": tuple(row["observers"])})
+        for row in _listing("deviations", "--generated")
+    }
+
+
+@cache
 def profile_names() -> tuple[str, ...]:
     """The behaviour profiles the emulator program knows."""
     return tuple(row["name"] for row in _listing("profiles"))
@@ -68,6 +80,27 @@ def check_options(profile: str, seeded_deviation: str | None = None) -> None:
     """
     if profile != DEFAULT_PROFILE and profile not in profile_names():
         raise ConfigError(f"unknown emulator profile {profile!r}; known: {', '.join(profile_names())}")
-    if seeded_deviation is not None and seeded_deviation not in seeded_deviations():
-        known = ", ".join(sorted(seeded_deviations()))
-        raise ConfigError(f"unknown seeded deviation {seeded_deviation!r}; known: {known}")
+    if seeded_deviation is not None:
+        _check_deviation(seeded_deviation)
+
+
+def _check_deviation(name: str) -> None:
+    """Ask the emulator program whether it knows ``name`` (one child process, nothing listed)."""
+    try:
+        completed = subprocess.run(
+            emulator_command("deviations", "--check", name),
+            capture_output=True,
+            text=True,
+            timeout=LIST_TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InfrastructureError(
+            f"the emulator program did not check the deviation {name!r}: {exc}"
+        ) from None
+    if completed.returncode == EXIT_USAGE:
+        raise ConfigError(completed.stderr.strip().removeprefix("ohos-hil-emulator: ")[-500:])
+    if completed.returncode != 0:
+        raise InfrastructureError(
+            f"the emulator program did not check the deviation {name!r} (exit {completed.returncode}): "
+            f"{completed.stderr.strip()[-500:]}"
+        )

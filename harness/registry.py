@@ -18,7 +18,7 @@ from pathlib import Path
 from harness.controls.journal import RestoreJournal
 from harness.device.device import Device
 from harness.embedded import EmbeddedEmulator
-from harness.emulator_program import check_options
+from harness.emulator_program import DEFAULT_PROFILE, check_options
 from harness.errors import ConfigError, DeviceHealthError
 from harness.inventory import DeviceEntry, Inventory, load_inventory
 from harness.lease import DeviceLease, LeaseHolder
@@ -50,7 +50,7 @@ class RunOptions:
     """What the command line chose for this run."""
 
     device_ids: tuple[str, ...] = ()
-    profile: str = "api10-doc"
+    profile: str = DEFAULT_PROFILE
     emulator_args: tuple[str, ...] = ()
     inventory: Path | None = None
     transport: str | None = None

@@ -27,6 +27,7 @@ from ohos_emulator.fronts.limits import (
     DEFAULT_MAX_CONNECTIONS,
     FrontLimits,
 )
+from ohos_emulator.generated import find_deviation, generated_deviations
 from ohos_emulator.mutants import SEEDED_DEVIATIONS
 from ohos_emulator.profiles import PROFILES, get_profile
 from ohos_protocol.errors import ConfigError
@@ -72,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--seed-deviation",
         metavar="NAME",
-        choices=sorted(SEEDED_DEVIATIONS),
-        help="break the spec on purpose, one way (for the suite self-check)",
+        help="break the spec on purpose, one way (for the suite self-check): a name or id that "
+        "`deviations [--generated]` lists",
     )
     serve.add_argument(
         "--host-files",
@@ -115,6 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
         lister = actions.add_parser(name, help=f"list {what}")
         lister.add_argument("--json", action="store_true", help="as a JSON list of objects")
         lister.set_defaults(func=listing)
+        if name == "deviations":
+            lister.add_argument(
+                "--check",
+                metavar="NAME",
+                help="list nothing; exit 0 when NAME is a hand-written or generated deviation, else 64",
+            )
+            lister.add_argument(
+                "--generated",
+                action="store_true",
+                help="the generated deviations (with the suite paths that observe each) instead",
+            )
     return parser
 
 
@@ -144,6 +156,17 @@ def _print_rows(args: argparse.Namespace, rows: list[dict[str, str]]) -> int:
 
 
 def list_deviations(args: argparse.Namespace) -> int:
+    if args.check is not None:
+        find_deviation(args.check)
+        return 0
+    if args.generated:
+        rows = [
+            {"name": d.name, "family": d.family, "description": d.description, "observers": list(d.observers)}
+            for d in generated_deviations().values()
+        ]
+        if not args.json:
+            rows = [{**row, "observers": " ".join(row["observers"])} for row in rows]
+        return _print_rows(args, rows)
     rows = [
         {"name": d.name, "family": d.family, "description": d.description}
         for d in sorted(SEEDED_DEVIATIONS.values(), key=lambda d: d.name)
@@ -197,6 +220,8 @@ def with_login(endpoints: dict[str, Any], option: str | None) -> dict[str, Any]:
 
 
 def _serve(args: argparse.Namespace, state_dir: Path) -> int:
+    if args.seed_deviation is not None:
+        find_deviation(args.seed_deviation)
     config = FarmConfig(
         devices=args.devices,
         state_dir=state_dir,

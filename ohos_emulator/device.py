@@ -17,9 +17,9 @@ from ohos_emulator.apps import AbilityManager
 from ohos_emulator.bundle_registry import BundleRegistry
 from ohos_emulator.clock import DeviceClock
 from ohos_emulator.fs import DeviceFilesystem
+from ohos_emulator.generated import find_deviation
 from ohos_emulator.hilog import Hilog
 from ohos_emulator.kmsg import KernelLog
-from ohos_emulator.mutants import seeded_deviation
 from ohos_emulator.ports import PortTable
 from ohos_emulator.profiles import BehaviourProfile
 from ohos_emulator.samgr import SystemAbilityManager
@@ -62,7 +62,7 @@ class EmulatedDevice:
 
     def __init__(self, config: DeviceConfig) -> None:
         config.state_dir.mkdir(parents=True, exist_ok=True)
-        seeded = seeded_deviation(config.seeded_deviation) if config.seeded_deviation else None
+        seeded = find_deviation(config.seeded_deviation) if config.seeded_deviation else None
         self.serial = config.serial
         self.profile = (
             seeded.profile_change(config.profile) if seeded and seeded.profile_change else config.profile

@@ -30,9 +30,11 @@ class SeededDeviation:
     description: str
     profile_change: Callable[[BehaviourProfile], BehaviourProfile] | None = None
     device_change: Callable[[EmulatedDevice], None] | None = None
+    observers: tuple[str, ...] = ("suites",)
+    """The suite paths (files or folders, in run order) that can observe it."""
 
 
-def _napi(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
+def napi_change(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
     def change(profile: BehaviourProfile) -> BehaviourProfile:
         napi = copy.deepcopy(profile.napi)
         for path, value in changes.items():
@@ -46,11 +48,11 @@ def _napi(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
     return change
 
 
-def _service(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
+def service_change(**changes: Any) -> Callable[[BehaviourProfile], BehaviourProfile]:
     return lambda profile: profile.with_changes(f"{profile.name}+seeded", "seeded deviation", service=changes)
 
 
-def _on_service(
+def on_service(
     patch: Callable[[CloudSyncService, EmulatedDevice], None],
 ) -> Callable[[EmulatedDevice], None]:
     """Apply ``patch`` to every cloud sync service instance the device starts."""
@@ -159,37 +161,37 @@ SEEDED_DEVIATIONS = {
     for deviation in (
         SeededDeviation("wrong-error-code", "error codes",
                         "start() with no network reports 22400001 instead of 22400002",
-                        profile_change=_napi(errnoToJs__12=22400001)),
+                        profile_change=napi_change(errnoToJs__12=22400001)),
         SeededDeviation("wrong-threshold", "thresholds",
                         "start() is refused below 14 % instead of 15 %",
-                        profile_change=_service(start_refused_below=14)),
+                        profile_change=service_change(start_refused_below=14)),
         SeededDeviation("wrong-message", "messages",
                         "22400002 says 'Network is unavailable.'",
-                        profile_change=_napi(messages__22400002="Network is unavailable.")),
+                        profile_change=napi_change(messages__22400002="Network is unavailable.")),
         SeededDeviation("wrong-enum-value", "enums", "SyncState.STOPPED is 6",
-                        profile_change=_napi(enums__SyncState__STOPPED=6)),
+                        profile_change=napi_change(enums__SyncState__STOPPED=6)),
         SeededDeviation("argument-errors-rejected", "argument errors",
                         "401 for start/stop arguments is a rejection, not a throw",
-                        profile_change=_napi(argErrorsThrown=False)),
+                        profile_change=napi_change(argErrorsThrown=False)),
         SeededDeviation("no-battery-warning", "error types",
                         "below 10 % during upload reports BATTERY_LEVEL_LOW, never WARNING",
-                        profile_change=_service(upload_warning_below=None)),
+                        profile_change=service_change(upload_warning_below=None)),
         SeededDeviation("missing-first-event", "events",
                         "on('progress') does not deliver the current state",
-                        device_change=_on_service(_no_first_event)),
+                        device_change=on_service(_no_first_event)),
         SeededDeviation("missing-stopped-event", "events", "stop() delivers no STOPPED",
-                        device_change=_on_service(_filter_sync_events(_drop_stopped))),
+                        device_change=on_service(_filter_sync_events(_drop_stopped))),
         SeededDeviation("events-out-of-order", "event order", "UPLOADING is reported before DOWNLOADING",
-                        device_change=_on_service(_filter_sync_events(_swap_phases))),
+                        device_change=on_service(_filter_sync_events(_swap_phases))),
         SeededDeviation("stale-processed", "download progress",
                         "RUNNING events repeat the first processed value",
-                        device_change=_on_service(_stale_processed)),
+                        device_change=on_service(_stale_processed)),
         SeededDeviation("download-cache-kept", "download stop",
                         "stop(uri) leaves the partial file on the device",
-                        device_change=_on_service(_keep_cache)),
+                        device_change=on_service(_keep_cache)),
         SeededDeviation("caller-unchecked", "caller checks",
                         "callers without the permission or not system apps are served",
-                        device_change=_on_service(_skip_caller_checks)),
+                        device_change=on_service(_skip_caller_checks)),
         SeededDeviation("cloud-quota-ignored", "storage", "uploads go on past the cloud quota",
                         device_change=_ignore_cloud_quota),
         SeededDeviation("either-network-down", "network",

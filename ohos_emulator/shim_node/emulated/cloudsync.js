@@ -3,6 +3,7 @@
 // and calls the cloud sync system ability (SA 5204) over the emulator IPC. Everything that differs
 // per behaviour profile comes from the `napi` knobs (docs/emulator-ipc.md, "NAPI knobs").
 
+import { deviationHooks } from './deviations.js';
 import { UNKNOWN_ERROR, businessError, settleLater } from './napi-common.js';
 
 const SA_CLOUD_SYNC = 5204;
@@ -14,6 +15,7 @@ const ARGC_ERRORS = new Set(['business401', 'plainError']);
 /** Build the module from an IPC client (`call(sa, code, data)`, `on(event, handler)`) and the knobs. */
 export function createCloudSync(ipc, napi) {
   checkKnobs(napi);
+  const hooks = deviationHooks(napi.deviation);
   const business = (code) => businessError(napi, code);
   const toJsCode = (internal) => napi.errnoToJs[String(internal)] ?? UNKNOWN_ERROR;
   // Process-wide registrations, shared by all instances (4.0 keeps one callback per process).
@@ -38,8 +40,8 @@ export function createCloudSync(ipc, napi) {
     return business(E_PARAMS);
   }
 
-  function checkCallbackType(callback) {
-    if (napi.callbackTypeChecked && typeof callback !== 'function') {
+  function checkCallbackType(point, callback) {
+    if (napi.callbackTypeChecked && typeof callback !== 'function' && !hooks.skips(point, 'callbackType')) {
       throw business(E_PARAMS);
     }
   }
@@ -66,7 +68,9 @@ export function createCloudSync(ipc, napi) {
   function deliver(kind, payload) {
     const registration = registered[kind];
     if (registration !== null && typeof registration.callback === 'function') {
-      registration.callback(payload);
+      for (const each of hooks.payloads(kind, payload)) {
+        registration.callback(each);
+      }
     }
   }
 
@@ -74,92 +78,110 @@ export function createCloudSync(ipc, napi) {
    * An asynchronous call taking `fixed` leading arguments and an optional callback: argument
    * errors first (thrown, or settled when the profile defers 401s), then the service call.
    */
-  function asyncCall(args, fixed, argsValid, code, data) {
+  function asyncCall(point, args, fixed, argsValid, code, data) {
     const hasCallback = args.length === fixed + 1;
+    const argcWrong = args.length < fixed || args.length > fixed + 1;
     let argError = null;
-    if (args.length < fixed || args.length > fixed + 1 || !argsValid(args)) {
+    if ((argcWrong && !hooks.skips(point, 'argc')) || (!argsValid(args) && !hooks.skips(point, 'type'))) {
       argError = business(E_PARAMS);
-    } else if (hasCallback && typeof args[fixed] !== 'function') {
+    } else if (hasCallback && typeof args[fixed] !== 'function' && !hooks.skips(point, 'callbackType')) {
       argError = business(napi.nonFunctionAsyncCallback);
+    } else if (hooks.refuses(point, hasCallback, true)) {
+      argError = business(E_PARAMS);
     }
     if (argError !== null) {
-      if (napi.argErrorsThrown || argError.code !== E_PARAMS) {
+      const thrown = napi.argErrorsThrown || argError.code !== E_PARAMS;
+      if ((hooks.argErrorRoute(point) ?? (thrown ? 'throw' : 'settle')) === 'throw') {
         throw argError;
       }
       const last = args[args.length - 1];
       return settleLater(typeof last === 'function' ? last : null, argError);
     }
-    return settleLater(hasCallback ? args[fixed] : null, serviceCall(code, data(args)));
+    const callback = hasCallback && typeof args[fixed] === 'function' ? args[fixed] : null;
+    return hooks.settle(point, callback, serviceCall(code, data(args)), settleLater);
+  }
+
+  /** The checks of on/off: argument count, the event name, the callback's type. */
+  function listenerArgs(point, args, count, argcError) {
+    if (args.length !== count && !hooks.skips(point, 'argc')) {
+      throw argcError();
+    }
+    if (args[0] !== PROGRESS && !hooks.skips(point, 'event')) {
+      throw business(E_PARAMS);
+    }
+    if (count === 2) {
+      checkCallbackType(point, args[1]);
+    }
+  }
+
+  function listenerOn(point, kind, code, args, argcError) {
+    return hooks.sync(point, () => {
+      listenerArgs(point, args, 2, argcError);
+      register(kind, code, args[1]);
+    });
+  }
+
+  function listenerOff(point, kind, code, args, argcError) {
+    return hooks.sync(point, () => {
+      listenerArgs(point, args, 1, argcError);
+      if (hooks.refuses(point, false, registered[kind] !== null)) {
+        throw business(E_PARAMS);
+      }
+      unregister(kind, code);
+    });
+  }
+
+  function construct(point, args, argcError) {
+    if (args.length !== 0 && !hooks.skips(point, 'argc')) {
+      throw argcError();
+    }
   }
 
   const anyArgs = () => true;
   const uriArg = (args) => typeof args[0] === 'string';
+  const plain401 = () => business(E_PARAMS);
 
   class GallerySync {
     constructor(...args) {
-      if (args.length !== 0) {
-        throw galleryArgcError();
-      }
+      construct('GallerySync.constructor', args, galleryArgcError);
     }
 
     on(...args) {
-      if (args.length !== 2) {
-        throw galleryArgcError();
-      }
-      if (args[0] !== PROGRESS) {
-        throw business(E_PARAMS);
-      }
-      checkCallbackType(args[1]);
-      register('gallery', 'RegisterCallbackInner', args[1]);
+      return listenerOn('GallerySync.on', 'gallery', 'RegisterCallbackInner', args, galleryArgcError);
     }
 
     off(...args) {
-      if (args.length !== 1) {
-        throw galleryArgcError();
-      }
-      if (args[0] !== PROGRESS) {
-        throw business(E_PARAMS);
-      }
-      unregister('gallery', 'UnRegisterCallbackInner');
+      return listenerOff('GallerySync.off', 'gallery', 'UnRegisterCallbackInner', args, galleryArgcError);
     }
 
     start(...args) {
-      return asyncCall(args, 0, anyArgs, 'StartSyncInner', () => ({ forceFlag: false }));
+      return asyncCall('GallerySync.start', args, 0, anyArgs, 'StartSyncInner', () => ({ forceFlag: false }));
     }
 
     stop(...args) {
-      return asyncCall(args, 0, anyArgs, 'StopSyncInner', () => ({}));
+      return asyncCall('GallerySync.stop', args, 0, anyArgs, 'StopSyncInner', () => ({}));
     }
   }
 
   class Download {
     constructor(...args) {
-      if (args.length !== 0) {
-        throw business(E_PARAMS);
-      }
+      construct('Download.constructor', args, plain401);
     }
 
     on(...args) {
-      if (args.length !== 2 || args[0] !== PROGRESS) {
-        throw business(E_PARAMS);
-      }
-      checkCallbackType(args[1]);
-      register('download', 'RegisterDownloadFileCallback', args[1]);
+      return listenerOn('Download.on', 'download', 'RegisterDownloadFileCallback', args, plain401);
     }
 
     off(...args) {
-      if (args.length !== 1 || args[0] !== PROGRESS) {
-        throw business(E_PARAMS);
-      }
-      unregister('download', 'UnregisterDownloadFileCallback');
+      return listenerOff('Download.off', 'download', 'UnregisterDownloadFileCallback', args, plain401);
     }
 
     start(...args) {
-      return asyncCall(args, 1, uriArg, 'StartDownloadFile', (a) => ({ uri: a[0] }));
+      return asyncCall('Download.start', args, 1, uriArg, 'StartDownloadFile', (a) => ({ uri: a[0] }));
     }
 
     stop(...args) {
-      return asyncCall(args, 1, uriArg, 'StopDownloadFile', (a) => ({ uri: a[0] }));
+      return asyncCall('Download.stop', args, 1, uriArg, 'StopDownloadFile', (a) => ({ uri: a[0] }));
     }
   }
 
