@@ -13,6 +13,7 @@ settings.register_profile(
     "ohos-hil",
     max_examples=EXAMPLES,
     deadline=None,
+    database=None,  # nothing written into the work tree; crashes found are kept as @example lines
     derandomize=EXAMPLES <= 100,  # the bounded run is the same every time; `make fuzz` explores
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
