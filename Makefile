@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup lint selfcheck clean
+.PHONY: run test setup lint fuzz selfcheck clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: lint
 	$(BIN)/python -m pytest suites -q --transport hdc
 	$(BIN)/python -m pytest suites -q --transport ssh
 	$(BIN)/python -m pytest suites -q --transport serial
+
+## The fuzz targets (tests/fuzz, tests/js/fuzz.test.js) with many more examples than `make test` runs.
+FUZZ_EXAMPLES ?= 5000
+fuzz: setup
+	SHIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) node --test tests/js/fuzz.test.js
+	OHOS_HIL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -q
 
 ## The suite self-check over every generated deviation (`ohos-hil selfcheck --generated`, 2 jobs).
 selfcheck: setup

@@ -200,7 +200,10 @@ def load_yaml(
 
 def parse_yaml(text: str, name: str) -> YamlFile:
     """Parse YAML text (one document) with the safe loader, keeping the line of everything."""
-    loader = _StrictBoolLoader(text)
+    try:
+        loader = _StrictBoolLoader(text)  # refuses characters YAML does not allow, at once
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name}: invalid YAML: {exc}") from exc
     try:
         root = loader.get_single_node()
         if root is None:

@@ -17,7 +17,7 @@ from harness.device.install import install_hap, uninstall_bundle
 from harness.errors import ConfigError, DeviceHealthError, InfrastructureError, ShimError
 from harness.shim.client import ShimClient
 from harness.trace import Trace
-from harness.transport.base import DEFAULT_COMMAND_TIMEOUT, CommandResult, Transport
+from harness.transport.base import DEFAULT_COMMAND_TIMEOUT, Armored, CommandResult, Transport
 from ohos_protocol.hap import ShimVariant, load_variants
 from ohos_protocol.names import CAPABILITIES
 
@@ -109,7 +109,7 @@ class Device:
                     client = ShimClient(
                         lambda: self.transport.open_stream(chosen.port),
                         token=token,
-                        armor=self.transport.name == "serial",
+                        armor=isinstance(self.transport, Armored),
                         trace=attempt,
                         device=self.id,
                         transport=self.transport.name,

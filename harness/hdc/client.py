@@ -36,7 +36,8 @@ UNINSTALL_OK = "uninstall bundle successfully"
 
 
 class ForwardRefused(TransportError):
-    """The server could not set up a forward (`[Fail]Forwardport result:Failed`: the local port is taken)."""
+    """The server could not set up a forward: `[Fail]TCP Port listen failed at L` (the local port is taken)
+    or `[Fail]Forwardport result:Failed` (the device side refused)."""
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ class HdcClient:
         """Forward `local` (`tcp:L` on the server's host) to `remote` (`tcp:R` on the device)."""
         text = self._text_command(key, f"fport {local} {remote}")
         if "Forwardport result:OK" not in text:
-            kind = ForwardRefused if "Forwardport result:Failed" in text else TransportError
+            refused = "Forwardport result:Failed" in text or "TCP Port listen failed at" in text
+            kind = ForwardRefused if refused else TransportError
             raise kind(f"fport {local} {remote}: {text.strip()}", device=key, transport=TRANSPORT)
 
     def shell(

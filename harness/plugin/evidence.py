@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import pytest
 
@@ -22,21 +22,9 @@ from harness.errors import InfrastructureError
 from harness.plugin.hilog_slice import HilogSlicer
 from harness.plugin.reporting import allure_step, attach_device_info, attach_text, attach_trace
 from harness.plugin.verdicts import plugin_device_id
+from harness.transport.base import ConsoleCapture
 
 EVIDENCE_TIMEOUT = 30.0
-
-
-@runtime_checkable
-class ConsoleCapture(Protocol):
-    """What a transport with a console (serial) offers so that each test gets its console slice."""
-
-    def console_mark(self) -> int:
-        """A position in everything the console printed so far."""
-        ...
-
-    def console_since(self, mark: int) -> str:
-        """What the console printed after ``mark`` (kernel messages included)."""
-        ...
 
 
 @dataclass

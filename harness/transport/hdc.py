@@ -26,6 +26,7 @@ from harness.transport.base import (
     DEFAULT_TRANSFER_TIMEOUT,
     CommandResult,
     output_tail,
+    transport_action,
 )
 from harness.transport.sentinel import Sentinel
 
@@ -134,7 +135,7 @@ class HdcTransport:
     # -- commands -------------------------------------------------------------------------------------
     def run(self, command: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> CommandResult:
         sentinel = Sentinel.new()
-        with self.trace.action("shell", command, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "shell", command) as record:
             raw = self.client.shell(self.connect_key, sentinel.wrap(command), timeout, label=command)
             output, status = sentinel.parse(
                 raw.decode("utf-8", errors="replace"), device=self.device_id, transport=self.name
@@ -144,32 +145,32 @@ class HdcTransport:
 
     def start(self, command: str) -> ShellStream:
         """``command`` running, its output read as it comes (a RunningCommand: read / stop)."""
-        with self.trace.action("shell-stream", command, device=self.device_id, transport=self.name):
+        with transport_action(self, "shell", command):
             return self.client.shell_stream(self.connect_key, command)
 
     # -- files ----------------------------------------------------------------------------------------
     def push(self, local: Path, remote: str, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> None:
         title = f"push {local} -> {remote}"
-        with self.trace.action("push", title, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "push", title) as record:
             record.result = {"bytes": self.client.file_send(self.connect_key, Path(local), remote, timeout)}
 
     def pull(self, remote: str, local: Path, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> None:
         title = f"pull {remote} -> {local}"
-        with self.trace.action("pull", title, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "pull", title) as record:
             record.result = {"bytes": self.client.file_recv(self.connect_key, remote, Path(local), timeout)}
 
     # -- apps -----------------------------------------------------------------------------------------
     def install(self, local: Path, replace: bool = True, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> str:
         """`hdc install [-r] HAP`; returns bm's text (TransportError with it when the install fails)."""
         title = f"install {local}"
-        with self.trace.action("app", title, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "install", title) as record:
             record.result = message = self.client.install(self.connect_key, Path(local), replace, timeout)
         return message
 
     def uninstall(self, bundle: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> str:
         """`hdc uninstall BUNDLE`; returns bm's text (TransportError with it when bm refuses)."""
         title = f"uninstall {bundle}"
-        with self.trace.action("app", title, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "install", title) as record:
             record.result = message = self.client.uninstall(self.connect_key, bundle, timeout)
         return message
 
@@ -211,7 +212,7 @@ class HdcTransport:
             local, remote = forward.nodes
             try:
                 title = f"fport {local} {remote}"
-                with self.trace.action("fport", title, device=self.device_id, transport=self.name):
+                with transport_action(self, "forward", title):
                     self.client.fport(self.connect_key, local, remote)
             except ForwardRefused:
                 continue  # someone took the port between probing and forwarding: try another
@@ -236,7 +237,7 @@ class HdcTransport:
     def _remove_forward(self, forward: _Forward) -> None:
         local, remote = forward.nodes
         title = f"fport rm {local} {remote}"
-        with self.trace.action("fport", title, device=self.device_id, transport=self.name):
+        with transport_action(self, "forward", title):
             self.client.fport_remove(self.connect_key, local, remote)
         del self._ledger[forward.device_port]
 

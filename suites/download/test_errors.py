@@ -6,6 +6,7 @@ from gallery_sync.steps import expect_called_back_once, settle_time
 from harness.shim.values import Callback
 
 from .forms import ERROR_ROUTE, async_forms
+from .steps import listening_download
 
 URI = "file://media/Photo/1/IMG_0001.jpg"
 """A well-formed uri; the cloud holds no such file (so a caller check must come first)."""
@@ -83,3 +84,34 @@ def test_start_without_room_for_the_file_fails_with_13900025(
     lab.wait_sync_idle()
     progress.expect_none_queued("a refused start() downloads nothing")
     expect_called_back_once(cloudsync, settle_time(spec))
+
+
+LOCAL_SPACE = 100 * 1024
+"""Free space left on /data for the exact-fit cases (a whole number of blocks)."""
+
+
+@pytest.mark.parametrize(
+    ("extra", "fits"),
+    [
+        pytest.param(0, True, id="exact-fit", marks=pytest.mark.requirement("Download.start.promise")),
+        pytest.param(
+            1, False, id="one-byte-short", marks=pytest.mark.requirement("Download.start.promise.E13900025")
+        ),
+    ],
+)
+def test_local_space_exact_fit_and_one_byte_short(
+    cloudsync, lab, cloud_file, storage, downloads, extra, fits
+):
+    """A file of exactly the free space downloads; one byte more is refused with 13900025."""
+    file = cloud_file("fitting.jpg", LOCAL_SPACE + extra)
+    storage.leave_exactly(LOCAL_SPACE)
+    download, progress = listening_download(cloudsync)
+
+    started = download.call("start", file.uri, style="promise")
+    if fits:
+        started.expect_ok()
+        downloads.expect_complete(cloudsync.download_run(progress), file)
+    else:
+        started.expect_error(13900025, "rejected")
+        lab.wait_sync_idle()
+        progress.expect_none_queued("a refused start() downloads nothing")

@@ -6,6 +6,7 @@ file in place. With two downloads running, stopping one lets the other go on to 
 """
 
 import pytest
+from gallery_sync.steps import expect_called_back_once, settle_time
 
 from .forms import ERROR_ROUTE, async_forms
 from .steps import listening_download, parked_download
@@ -33,6 +34,7 @@ def test_stop_of_a_uri_never_started(cloudsync, lab, cloud_file, downloads, spec
     expect_within_the_table(download.call("stop", file.uri, style=style), spec, style)
     lab.wait_sync_idle()
     progress.expect_none_queued("stop() of a uri never started delivers nothing")
+    expect_called_back_once(cloudsync, settle_time(spec))
     assert not downloads.files.exists(file.local_path), "stop() did not download the file"
 
 
@@ -47,6 +49,7 @@ def test_stop_of_a_completed_download(cloudsync, lab, cloud_file, downloads, spe
     expect_within_the_table(download.call("stop", file.uri, style=style), spec, style)
     lab.wait_sync_idle()
     progress.expect_none_queued("stop() of a completed download delivers nothing")
+    expect_called_back_once(cloudsync, settle_time(spec))
     assert downloads.files.size(file.local_path) == file.size, "the completed file stays on the device"
 
 
@@ -85,7 +88,7 @@ def _same_name_other_identity(uri: str) -> str:
 
 @async_forms("Download.start.{style}.E13900002")
 def test_start_of_a_uri_with_a_cloud_files_name_but_not_its_identity(
-    cloudsync, lab, cloud_file, downloads, style
+    cloudsync, lab, cloud_file, downloads, spec, style
 ):
     file = cloud_file("shared-name.jpg", SMALL)
     impostor = _same_name_other_identity(file.uri)
@@ -94,4 +97,5 @@ def test_start_of_a_uri_with_a_cloud_files_name_but_not_its_identity(
     download.call("start", impostor, style=style).expect_error(13900002, ERROR_ROUTE[style])
     lab.wait_sync_idle()
     progress.expect_none_queued(f"start({impostor!r}) is refused and downloads nothing")
+    expect_called_back_once(cloudsync, settle_time(spec))
     assert not downloads.files.exists(file.local_path), f"{file.name} was not downloaded for another uri"

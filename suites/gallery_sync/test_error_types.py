@@ -81,63 +81,36 @@ def test_losing_wifi_with_wifi_only_sync_fails_the_run_with_wifi_unavailable(clo
     expect_run_over(lab, progress, "a *_FAILED state")
 
 
-def battery_drop_during_upload(cloudsync, lab, battery, capacity):
-    """Unplug at ``capacity`` % while the first photo is in flight; the run's events."""
-    return run_with_change_in_flight(cloudsync, lab, "upload", lambda: battery.set(capacity, charging=False))
-
-
-def expect_upload_failed_after_the_file_in_flight(cloudsync, lab, progress, run, error, what):
-    cloudsync.expect_sync_states(run, *failed_run("upload", error), what=what)
-    assert lab.cloud_files() == {"a.jpg": PHOTOS["a.jpg"]}, (
-        "the photo in flight finishes uploading and the next one does not start"
-    )
-    expect_run_over(lab, progress, "UPLOAD_FAILED")
-
-
-@pytest.mark.requirement("ErrorType.note.battery-low")
-@pytest.mark.parametrize("edge", ["just below 15 %", "at 10 %"])
-def test_battery_below_15_percent_fails_the_upload_after_the_file_in_flight(
-    cloudsync, lab, battery, spec, edge
-):
-    low, warning = spec.threshold("battery_low_percent"), spec.threshold("battery_warning_percent")
-    capacity = low - 1 if edge == "just below 15 %" else warning
-    progress, run = battery_drop_during_upload(cloudsync, lab, battery, capacity)
-    expect_upload_failed_after_the_file_in_flight(
-        cloudsync, lab, progress, run, "BATTERY_LEVEL_LOW", f"battery at {capacity} % during upload"
-    )
-
-
-@pytest.mark.requirement("ErrorType.note.battery-low")
-def test_battery_at_15_percent_during_upload_lets_the_run_complete(cloudsync, lab, battery, spec):
-    capacity = spec.threshold("battery_low_percent")
-    _progress, run = battery_drop_during_upload(cloudsync, lab, battery, capacity)
-    cloudsync.expect_sync_states(
-        run, "DOWNLOADING", "UPLOADING", "COMPLETED", what=f"battery at {capacity} % during upload"
-    )
-    assert lab.cloud_files() == PHOTOS, "every photo was uploaded"
-
-
-@pytest.mark.requirement("ErrorType.note.battery-warning")
-def test_battery_below_10_percent_fails_the_upload_with_battery_warning(cloudsync, lab, battery, spec):
-    capacity = spec.threshold("battery_warning_percent") - 1
-    progress, run = battery_drop_during_upload(cloudsync, lab, battery, capacity)
-    expect_upload_failed_after_the_file_in_flight(
-        cloudsync, lab, progress, run, "BATTERY_LEVEL_WARNING", f"battery at {capacity} % during upload"
-    )
+QUOTA_GRID = [
+    # id,                   quota: photos that fit (in order) plus a byte offset, photos uploaded
+    ("first-exact", ("a.jpg",), 0, ("a.jpg",)),
+    ("first-one-byte-short", ("a.jpg",), -1, ()),
+    ("both-exact", ("a.jpg", "b.jpg"), 0, ("a.jpg", "b.jpg")),
+    ("both-one-byte-short", ("a.jpg", "b.jpg"), -1, ("a.jpg",)),
+]
 
 
 @pytest.mark.requirement("ErrorType.note.cloud-full", "GallerySync.contract.no-completed-after-failure")
-def test_an_upload_beyond_the_cloud_quota_fails_with_cloud_storage_full(cloudsync, lab):
+@pytest.mark.parametrize(
+    ("fitting", "offset", "uploaded"), [pytest.param(*row[1:], id=row[0]) for row in QUOTA_GRID]
+)
+def test_cloud_quota_exact_fit_and_one_byte_short(cloudsync, lab, fitting, offset, uploaded):
+    """A photo fits when the cloud has exactly its size left; one byte less fails the run there."""
     prepare(lab, "upload")
-    lab.set_cloud_quota(PHOTOS["a.jpg"] + 1000)
+    lab.set_cloud_quota(sum(PHOTOS[name] for name in fitting) + offset)
     gallery = cloudsync.gallery_sync()
     progress = listen(cloudsync, gallery)
 
     gallery.call("start", style="promise").expect_ok()
     run = cloudsync.sync_run(progress)
-    cloudsync.expect_sync_states(run, *failed_run("upload", "CLOUD_STORAGE_FULL"), what="a full cloud")
-    expect_run_over(lab, progress, "UPLOAD_FAILED")
-    assert "b.jpg" not in lab.cloud_files(), "the photo that does not fit is not in the cloud"
+    if len(uploaded) == len(PHOTOS):
+        cloudsync.expect_sync_states(
+            run, "DOWNLOADING", "UPLOADING", "COMPLETED", what="a cloud with room left"
+        )
+    else:
+        cloudsync.expect_sync_states(run, *failed_run("upload", "CLOUD_STORAGE_FULL"), what="a full cloud")
+    expect_run_over(lab, progress, "the end of the run")
+    assert lab.cloud_files() == {name: PHOTOS[name] for name in uploaded}, "the photos that fit were uploaded"
 
 
 @pytest.mark.requirement("GallerySync.contract.transferred-files-kept")

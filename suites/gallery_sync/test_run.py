@@ -5,7 +5,7 @@ import pytest
 from harness.conformance.calls import ApiObject
 from harness.shim.values import UNDEFINED
 
-from .steps import expect_called_back_once, expect_run_over, listen
+from .steps import expect_called_back_once, expect_run_over, listen, settle_time
 
 
 @pytest.mark.requirement("GallerySync.constructor")
@@ -44,7 +44,7 @@ def test_a_run_downloads_then_uploads_then_completes(cloudsync, lab):
 
 
 @pytest.mark.requirement("GallerySync.start.callback", "GallerySync.contract.run-order")
-def test_start_in_callback_form_calls_back_once_then_runs(cloudsync, lab):
+def test_start_in_callback_form_calls_back_once_then_runs(cloudsync, lab, spec):
     lab.add_photo("taken-here.jpg", 200_000)
     gallery = cloudsync.gallery_sync()
     progress = listen(cloudsync, gallery)
@@ -56,4 +56,4 @@ def test_start_in_callback_form_calls_back_once_then_runs(cloudsync, lab):
     )
     assert lab.cloud_files() == {"taken-here.jpg": 200_000}, "the new local photo was uploaded"
     expect_run_over(lab, progress, "COMPLETED")
-    expect_called_back_once(cloudsync)
+    expect_called_back_once(cloudsync, settle_time(spec))

@@ -40,15 +40,3 @@ def test_start_while_charging_runs_whatever_the_battery_level(cloudsync, lab, ba
     gallery.call("start", style="promise").expect_ok()
     run = cloudsync.sync_run(progress)
     cloudsync.expect_sync_states(run, "DOWNLOADING", "UPLOADING", "COMPLETED", what="a run while charging")
-
-
-@pytest.mark.requirement("GallerySync.start.promise")
-def test_start_unplugged_at_exactly_15_percent_runs(cloudsync, lab, battery, spec):
-    battery.set(spec.threshold("start_refused_below_percent"), charging=False)
-    lab.add_photo("taken-here.jpg", 200_000)
-    gallery = cloudsync.gallery_sync()
-    progress = listen(cloudsync, gallery)
-
-    gallery.call("start", style="promise").expect_ok()
-    run = cloudsync.sync_run(progress)
-    cloudsync.expect_sync_states(run, "DOWNLOADING", "UPLOADING", "COMPLETED", what="a run unplugged at 15 %")

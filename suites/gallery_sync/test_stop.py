@@ -4,7 +4,14 @@ import pytest
 
 from harness.shim.values import UNDEFINED
 
-from .steps import expect_called_back_once, expect_run_over, in_form, listen, start_with_file_in_flight
+from .steps import (
+    expect_called_back_once,
+    expect_run_over,
+    in_form,
+    listen,
+    settle_time,
+    start_with_file_in_flight,
+)
 
 KEPT = "GallerySync.contract.transferred-files-kept"
 PHOTOS = {"a.jpg": 200_000, "b.jpg": 210_000, "c.jpg": 220_000}
@@ -36,14 +43,14 @@ def stop_during_upload(cloudsync, lab, style):
         in_form("callback", "GallerySync.stop.callback", "GallerySync.contract.stop-when-idle"),
     ],
 )
-def test_stop_when_idle_succeeds_and_reports_stopped(cloudsync, lab, style):
+def test_stop_when_idle_succeeds_and_reports_stopped(cloudsync, lab, spec, style):
     gallery = cloudsync.gallery_sync()
     progress = listen(cloudsync, gallery)
 
     assert gallery.call("stop", style=style).expect_ok() is UNDEFINED, f"stop() [{style}] succeeds"
     cloudsync.expect_sync_states([progress.next()], "STOPPED", what="stop() with nothing running")
     expect_run_over(lab, progress, "STOPPED")
-    expect_called_back_once(cloudsync)
+    expect_called_back_once(cloudsync, settle_time(spec))
 
 
 @pytest.mark.parametrize(

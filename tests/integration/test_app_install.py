@@ -138,9 +138,9 @@ def test_install_start_and_uninstall_over_hdc(
         stream.settimeout(5)
         assert stream.recv(1) == b""
     apps = [(record.kind, record.title.split()[0], record.result) for record in trace.records]
-    assert [entry for entry in apps if entry[0] == "app"] == [
-        ("app", "install", "install bundle successfully."),
-        ("app", "uninstall", "uninstall bundle successfully."),
+    assert [entry for entry in apps if entry[0] == "install"] == [
+        ("install", "install", "install bundle successfully."),
+        ("install", "uninstall", "uninstall bundle successfully."),
     ]
 
 

@@ -80,7 +80,7 @@ def test_one_forward_serves_every_handshake_attempt(hdc_device):
     hdc_device.variants = {**variants, "default": dataclasses.replace(variants["default"], port=18999)}
     with pytest.raises(ShimError, match=r"\(([3-9]|\d\d+) tries\)"):
         hdc_device.shim(timeout=0.5)
-    titles = [record.title for record in hdc_device.trace.records if record.kind == "fport"]
+    titles = [record.title for record in hdc_device.trace.records if record.kind == "forward"]
     assert len(titles) == 2 and titles[0].startswith("fport tcp:"), titles  # one forward added...
     assert titles[1] == titles[0].replace("fport ", "fport rm ", 1), titles  # ... and removed once
     assert hdc_device.transport.forwards() == {}

@@ -201,7 +201,7 @@ def test_wait_without_targets_keeps_the_channel_for_retries(make_hdc_server) -> 
         ("tconn 127.0.0.1:5555", b"[Fail]Connect failed"),
         ("bogus", b"[Fail]Unknown command...\r\n"),
         ("fport foo:1 tcp:2", b"[Fail]Incorrect forward command\r\n"),
-        ("fport tcp:99999 tcp:2", b"[Fail]Forwardport result:Failed\r\n"),
+        ("fport tcp:99999 tcp:2", b"[Fail]Forward parament failed\r\n"),
         ("fport rm tcp:1 tcp:2", b"[Fail]Remove forward ruler failed, ruler is not exist tcp:1 tcp:2\r\n"),
         ("fport ls", b"[Empty]\r\n"),
     ],
@@ -401,7 +401,7 @@ def test_fport_rm_closes_the_listener_and_open_relays(hdc_client: HdcClient, ech
 def test_fport_on_a_local_port_in_use_fails(hdc_client: HdcClient, echo_service: int) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        with pytest.raises(ForwardRefused, match=r"\[Fail\]Forwardport result:Failed"):
+        with pytest.raises(ForwardRefused, match=rf"\[Fail\]TCP Port listen failed at {port}"):
             hdc_client.fport(KEY, f"tcp:{port}", f"tcp:{echo_service}")
 
 

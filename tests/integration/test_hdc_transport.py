@@ -170,7 +170,7 @@ def test_streams_share_a_forward_and_the_last_close_removes_it(
     assert hdc_client.fport_list() == []
     assert transport.forwards() == {}
     local = rules[0].local
-    assert [r.title for r in trace.records if r.kind == "fport"] == [
+    assert [r.title for r in trace.records if r.kind == "forward"] == [
         f"fport {local} tcp:{echo_service}",
         f"fport rm {local} tcp:{echo_service}",
     ]

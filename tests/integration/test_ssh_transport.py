@@ -216,8 +216,8 @@ def test_push_and_pull_round_trip(
     assert sorted(p.name for p in tmp_path.iterdir() if "part" in p.name) == []
     kinds = [(r.kind, r.result) for r in trace.since(mark)]
     assert kinds == [
-        ("file", {"direction": "push", "bytes": len(payload)}),
-        ("file", {"direction": "pull", "bytes": len(payload)}),
+        ("push", {"direction": "push", "bytes": len(payload)}),
+        ("pull", {"direction": "pull", "bytes": len(payload)}),
     ]
 
 
@@ -353,7 +353,7 @@ def test_open_stream_reaches_a_device_port(transport: SshTransport, echo_service
         stream.recv(100)
     stream.close()
     assert stream.recv(100) == b""
-    assert [(r.kind, r.details["port"]) for r in trace.since(mark)] == [("stream", echo_service)]
+    assert [(r.kind, r.details["port"]) for r in trace.since(mark)] == [("forward", echo_service)]
 
 
 def test_open_stream_to_a_closed_port_is_refused(transport: SshTransport) -> None:

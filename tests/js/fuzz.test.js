@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import zlib from 'node:zlib';
+
+import { armorLine, crc32Utf8 } from '../../ohos_protocol/shim_js/armor.js';
 import { decodeValue, encodeSafely } from '../../ohos_protocol/shim_js/codec.js';
+import { LineBuffer, LineTooLong } from '../../ohos_protocol/shim_js/lines.js';
 import { MODULE, TestConnection, makeCore } from './fixtures/core-harness.js';
 
 const EXAMPLES = Number(process.env.SHIM_FUZZ_EXAMPLES || 300);
@@ -115,6 +119,38 @@ describe(`shim core fuzz (${EXAMPLES} examples)`, () => {
         }
         session.close();
       }
+    }
+  });
+
+  it('armor: the CRC is zlib\'s over the UTF-8 bytes, the JSON value is kept, no printk look-alike is left', () => {
+    for (let seed = 1; seed <= EXAMPLES; seed += 1) {
+      const rand = random(seed);
+      const text = JSON.stringify({ v: value(rand), k: `[ ${Math.floor(rand() * 99)}.5] x` });
+      const line = armorLine(text);
+      const tab = line.lastIndexOf('\t');
+      const body = line.slice(0, tab);
+      const crc = zlib.crc32 ? zlib.crc32(Buffer.from(body, 'utf8')) : crc32Utf8(body);
+      assert.equal(line.slice(tab + 1), crc.toString(16).padStart(8, '0'), `seed ${seed}`);
+      assert.deepEqual(JSON.parse(body), JSON.parse(text), `seed ${seed}`);
+      assert.equal(/\[ *[0-9]+\.[0-9]+\] /.test(body), false, `seed ${seed}: ${body}`);
+    }
+  });
+
+  it('line buffer: any chunking gives the same lines, and a line over the limit throws LineTooLong', () => {
+    for (let seed = 1; seed <= EXAMPLES; seed += 1) {
+      const rand = random(seed);
+      const lines = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => JSON.stringify(value(rand)) ?? '');
+      const stream = `${lines.join('\n')}\n`;
+      const buffer = new LineBuffer(1 << 16);
+      const got = [];
+      for (let at = 0; at < stream.length;) {
+        const size = 1 + Math.floor(rand() * 7);
+        got.push(...buffer.push(stream.slice(at, at + size)));
+        at += size;
+      }
+      assert.deepEqual(got, lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line)), `seed ${seed}`);
+      const small = new LineBuffer(8);
+      assert.throws(() => small.push('x'.repeat(9 + Math.floor(rand() * 9))), LineTooLong, `seed ${seed}`);
     }
   });
 });

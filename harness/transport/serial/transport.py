@@ -25,13 +25,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harness.errors import ConnectionLost, TransportError, TransportTimeout
-from harness.trace import Trace, TraceRecord
+from harness.trace import Trace
 from harness.transport.base import (
     DEFAULT_COMMAND_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TRANSFER_TIMEOUT,
+    ActionKind,
     CommandResult,
     output_tail,
+    transport_action,
 )
 from harness.transport.sentinel import Sentinel
 from harness.transport.serial.capture import Capture
@@ -65,6 +67,8 @@ class SerialTransport:
     """
 
     name = TRANSPORT
+    armored_streams = True
+    """Streams go through `nc` on the console, which kernel messages share (base.Armored)."""
 
     def __init__(
         self,
@@ -96,11 +100,6 @@ class SerialTransport:
     def error(self, message: str, kind: type[TransportError] = TransportError) -> TransportError:
         return kind(message, device=self.device_id, transport=self.name)
 
-    def _action(
-        self, kind: str, title: str, **details: object
-    ) -> contextlib.AbstractContextManager[TraceRecord]:
-        return self.trace.action(kind, title, device=self.device_id, transport=self.name, **details)
-
     # -- the line -------------------------------------------------------------------------------------
     def connect(self) -> None:
         """Open the line and reach the prompt now (other calls do it when needed)."""
@@ -126,7 +125,7 @@ class SerialTransport:
 
     def _open(self, deadline: float) -> ConsoleSession:
         what = f"open console {self.url}"
-        with self._action("shell", what) as record:
+        with transport_action(self, "console", what) as record:
             port = SerialPort(self.url, self._baudrate, self._write_timeout, self.console_log, self.error)
             session = ConsoleSession(port, self._login, self.error)
             try:
@@ -161,7 +160,7 @@ class SerialTransport:
             ) from None
 
     def _recover(self, session: ConsoleSession, deadline: float) -> None:
-        with self._action("shell", "Ctrl-C and back to the prompt"):
+        with transport_action(self, "console", "Ctrl-C and back to the prompt"):
             session.interrupt(deadline)
 
     @contextlib.contextmanager
@@ -211,7 +210,7 @@ class SerialTransport:
     def run(self, command: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> CommandResult:
         """Run ``command`` in a fresh shell on the console; stdout and stderr come merged."""
         self._check_command(command)
-        with self._action("shell", command) as record:
+        with transport_action(self, "shell", command) as record:
             with self._lock, self._guard():
                 output, status = self._framed(command, time.monotonic() + timeout)
             record.result = {"exitStatus": status, "output": output_tail(output)}
@@ -220,7 +219,7 @@ class SerialTransport:
     def start(self, command: str) -> SerialCommand:
         """``command`` running on the console, its output read as it comes (RunningCommand)."""
         self._check_command(command)
-        with self._action("shell-stream", command), self._lock, self._guard():
+        with transport_action(self, "shell", command), self._lock, self._guard():
             session = self._ready()
             sentinel = Sentinel.new()
             typed = command_line(command, sentinel)
@@ -248,7 +247,7 @@ class SerialTransport:
         """Copy ``local`` to ``remote`` in checksummed chunks; the final name only gets the whole file."""
         local = Path(local)
         what = f"push {local} -> {remote}"
-        with self._action("file", what) as record:
+        with transport_action(self, "push", what) as record:
             if not local.is_file():
                 raise self.error(f"{what}: {local} is not a file")
             with self._lock, self._guard():
@@ -265,7 +264,7 @@ class SerialTransport:
         """Copy ``remote`` to ``local`` (base64 over the console, sha256 checked, renamed when complete)."""
         local = Path(local)
         what = f"pull {remote} -> {local}"
-        with self._action("file", what) as record:
+        with transport_action(self, "pull", what) as record:
             if not local.parent.is_dir():
                 raise self.error(f"{what}: local directory {local.parent} does not exist")
             with self._lock, self._guard():
@@ -280,7 +279,7 @@ class SerialTransport:
     def open_stream(self, device_port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> SerialRelay:
         """A byte stream to ``device_port`` through `nc` on the console (one relay at a time)."""
         what = f"relay to device port {device_port}"
-        with self._action("stream", what, port=device_port), self._lock, self._guard():
+        with transport_action(self, "forward", what, port=device_port), self._lock, self._guard():
             session = self._ready()
             relay = self._start_relay(session, device_port, time.monotonic() + timeout)
             self._holder = relay
@@ -321,8 +320,8 @@ class SerialTransport:
     def _release(self, holder: SerialRelay | SerialCommand) -> None:
         """A relay or long command closed: interrupt it and bring the console back to the prompt."""
         what = f"end {self._describe(holder)}"
-        kind = "stream" if isinstance(holder, SerialRelay) else "shell-stream"
-        with self._action(kind, what), self._lock:
+        kind: ActionKind = "forward" if isinstance(holder, SerialRelay) else "shell"
+        with transport_action(self, kind, what), self._lock:
             try:
                 if self._session is not None:
                     with self._guard():

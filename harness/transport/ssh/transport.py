@@ -26,6 +26,7 @@ from harness.transport.base import (
     DEFAULT_TRANSFER_TIMEOUT,
     CommandResult,
     output_tail,
+    transport_action,
 )
 from harness.transport.ssh.channels import SshRunningCommand, Watchdog, read_to_end
 from harness.transport.ssh.connection import (
@@ -109,7 +110,7 @@ class SshTransport:
         return channel
 
     def run(self, command: str, timeout: float = DEFAULT_COMMAND_TIMEOUT) -> CommandResult:
-        with self.trace.action("shell", command, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "shell", command) as record:
             deadline = time.monotonic() + timeout
             channel = self._exec(command, deadline)
             try:
@@ -134,7 +135,7 @@ class SshTransport:
         return CommandResult(command, stdout, status, stderr)
 
     def start(self, command: str) -> SshRunningCommand:
-        with self.trace.action("shell-stream", command, device=self.device_id, transport=self.name):
+        with transport_action(self, "shell", command):
             channel = self._exec(command, time.monotonic() + self.endpoint.connect_timeout)
             return SshRunningCommand(channel, self._timed_out, command)
 
@@ -142,7 +143,7 @@ class SshTransport:
     def push(self, local: Path, remote: str, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> None:
         local = Path(local)
         what = f"push {local} -> {remote}"
-        with self.trace.action("file", what, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "push", what) as record:
             try:
                 size = local.stat().st_size
             except OSError as exc:
@@ -157,7 +158,7 @@ class SshTransport:
     def pull(self, remote: str, local: Path, timeout: float = DEFAULT_TRANSFER_TIMEOUT) -> None:
         local = Path(local)
         what = f"pull {remote} -> {local}"
-        with self.trace.action("file", what, device=self.device_id, transport=self.name) as record:
+        with transport_action(self, "pull", what) as record:
             if not local.parent.is_dir():
                 raise self.error(f"{what}: local directory {local.parent} does not exist")
             size = self._transfer(
@@ -210,7 +211,7 @@ class SshTransport:
         closed it; ``sendall`` on a closed channel raises OSError.
         """
         what = f"open device port {device_port}"
-        with self.trace.action("stream", what, device=self.device_id, transport=self.name, port=device_port):
+        with transport_action(self, "forward", what, port=device_port):
 
             def opener(transport: paramiko.Transport) -> paramiko.Channel:
                 try:

@@ -52,6 +52,8 @@ def parse(arguments: str) -> FileCommand:
         words = shlex.split(arguments)
     except ValueError as exc:
         raise TransferFailed(f"Incorrect file command: {exc}") from None
+    if not words:
+        raise TransferFailed("Incorrect file command, expected SOURCE and TARGET: file ")
     verb, rest = words[0], words[1:]
     remote_form = bool(rest) and rest[0] == "remote"
     rest = rest[1:] if remote_form else rest

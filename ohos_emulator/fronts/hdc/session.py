@@ -183,15 +183,15 @@ def _target_command(channel: Channel, device: EmulatedDevice, line: str) -> None
 
 
 def _forward(ctx: ServerContext, channel: Channel, device: EmulatedDevice, nodes: list[str]) -> None:
+    """`fport L R` answered with the real texts (docs/hdc-protocol.md §2)."""
     local, remote = (tcp_port(nodes[0]), tcp_port(nodes[1])) if len(nodes) == 2 else (None, None)
     if local is None or remote is None:
         known_schema = bool(nodes) and nodes[0].startswith(FORWARD_PREFIXES)
-        message = (
-            "Forwardport result:Failed" if known_schema and len(nodes) == 2 else "Incorrect forward command"
-        )
+        parsed = known_schema and len(nodes) == 2
+        message = "Forward parament failed" if parsed else "Incorrect forward command"
         channel.send_text(message, wire.FAIL)
         return
     if ctx.forwards.add(device.serial, device, local, remote):
         channel.send_text("Forwardport result:OK")
     else:
-        channel.send_text("Forwardport result:Failed", wire.FAIL)
+        channel.send_text(f"TCP Port listen failed at {local}", wire.FAIL)
