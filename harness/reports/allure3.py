@@ -73,7 +73,7 @@ def allure_roots() -> tuple[Path, ...]:
 
 
 def find_allure(roots: tuple[Path, ...] | None = None) -> Allure3:
-    """Node.js on PATH and Allure 3 in one of ``roots``' node_modules, or a ReportToolError saying what to do."""
+    """Node.js on PATH and Allure 3 in a ``roots`` node_modules, or a ReportToolError saying what to do."""
     node, npx = shutil.which("node"), shutil.which("npx")
     if node is None or npx is None:
         raise ReportToolError(

@@ -72,7 +72,7 @@ def open_command(paths: ReportPaths) -> str:
 
 
 def add_path_options(parser: argparse.ArgumentParser) -> None:
-    """``--results``, ``--report`` and ``--history-limit``, as `ohos-hil run` and `ohos-hil report` share them."""
+    """``--results``, ``--report`` and ``--history-limit``, shared by `ohos-hil run` and `ohos-hil report`."""
     parser.add_argument(
         "--results",
         type=Path,

@@ -6,9 +6,9 @@ which the lab failed has an incomplete verdict, whatever else it found.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
-import textwrap
 
 from harness.reports.matrix import HOST, ConformanceMatrix
 from harness.reports.outcomes import PRECEDENCE, TEST_VERDICTS, Verdict, without_exception_class
@@ -131,9 +131,7 @@ def _known(tests: list[TestRecord]) -> list[str]:
 
 
 def _skipped(tests: Iterable[TestRecord]) -> list[str]:
-    reasons = Counter(
-        (test.message.strip().splitlines() or ["no reason given"])[0] for test in tests
-    )
+    reasons = Counter((test.message.strip().splitlines() or ["no reason given"])[0] for test in tests)
     if not reasons:
         return []
     lines = ["", f"Skipped ({sum(reasons.values())}), by reason"]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from cli_runs import ohos_hil
 
-
 UNREACHABLE_PORT = "9"  # discard: nothing listens on 127.0.0.1:9 on a test machine
 
 
@@ -43,7 +42,9 @@ def test_devices_says_one_line_per_unreachable_transport_and_exits_2(tmp_path: P
     assert "Traceback" not in run.stdout + run.stderr
     rows = run.stdout.splitlines()[1:]
     assert [row.split()[:3] for row in rows] == [
-        [device, transport, "no"] for device in ("emu-0001", "emu-0002") for transport in ("hdc", "ssh", "serial")
+        [device, transport, "no"]
+        for device in ("emu-0001", "emu-0002")
+        for transport in ("hdc", "ssh", "serial")
     ]
     hdc = rows[0]
     assert hdc.endswith(f"cannot connect to the hdc server 127.0.0.1:{UNREACHABLE_PORT} (connection refused)")

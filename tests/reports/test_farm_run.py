@@ -60,7 +60,9 @@ def test_two_devices_make_one_report_and_two_matrix_columns(two_device_run: CliR
     }
     assert (run.paths.report / "index.html").is_file()
     results = [json.loads(p.read_text()) for p in run.paths.results.glob("*-result.json")]
-    devices = [p["value"].strip("'") for r in results for p in r.get("parameters", []) if p["name"] == "device"]
+    devices = [
+        p["value"].strip("'") for r in results for p in r.get("parameters", []) if p["name"] == "device"
+    ]
     assert sorted(devices) == ["emu-0001", "emu-0001", "emu-0002", "emu-0002"]
 
 
@@ -92,7 +94,11 @@ def two_hosts(tmp_path: Path) -> Iterator[tuple[Path, EmbeddedEmulator]]:
 def test_a_device_lost_mid_run_breaks_only_its_own_tests(tmp_path: Path, two_hosts):
     inventory, doomed = two_hosts
     assert doomed._process is not None
-    env = {**os.environ, "OHOS_HIL_FARM_LOSE": "host-b-emu-0001", "OHOS_HIL_FARM_LOSE_PID": str(doomed._process.pid)}
+    env = {
+        **os.environ,
+        "OHOS_HIL_FARM_LOSE": "host-b-emu-0001",
+        "OHOS_HIL_FARM_LOSE_PID": str(doomed._process.pid),
+    }
     run = ohos_hil(
         "run", "--inventory", str(inventory), "-n", "2", "--no-report", *path_options(tmp_path),
         "-k", "farm_loss", "--", str(FARM_CASES), home=tmp_path, env=env,

@@ -22,7 +22,7 @@ from harness.errors import (
 )
 from harness.plugin.allure_results import reword, tidy
 from harness.plugin.reporting import sentence_of
-from harness.reports.allure_meta import METADATA_WIDTH, CATEGORIES, allure2_categories, resolutions
+from harness.reports.allure_meta import CATEGORIES, METADATA_WIDTH, allure2_categories, resolutions
 
 SHIM_START = re.compile(r"^shim: start com\.ohoshil\.shim, ready in \d+ ms after \d+ tr(y|ies)$")
 

@@ -106,7 +106,10 @@ def test_an_unreachable_shim_is_an_infrastructure_error_with_exit_2(tmp_path: Pa
     assert "Infrastructure errors (1)" in run.stdout
     words = " ".join(run.stdout.split())  # the console wraps long messages between words
     assert "aa start -a EntryAbility -b com.ohoshil.shim --ps token <redacted>` exited 1" in words
-    assert "Verdict  INCOMPLETE: infrastructure errors; PARTIAL: 139 of 140 requirements not run (exit 2)" in run.stdout
+    assert (
+        "Verdict  INCOMPLETE: infrastructure errors; PARTIAL: 139 of 140 requirements not run (exit 2)"
+        in run.stdout
+    )
     assert not run.paths.report.exists()
     assert run.paths.junit.exists()
 

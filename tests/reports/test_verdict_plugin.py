@@ -7,8 +7,6 @@ loaded as installed), then read the verdict log, the Allure results and an Allur
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
