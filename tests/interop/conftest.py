@@ -16,6 +16,7 @@ from ohos_emulator.device import DeviceConfig, EmulatedDevice
 from ohos_emulator.farm import device_serial
 from ohos_emulator.fronts.hdc_server import HdcServer
 from ohos_emulator.profiles import get_profile
+from ohos_protocol.processes import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 SERIALS = [device_serial(0), device_serial(1)]
@@ -66,12 +67,7 @@ def served_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
         host, port = data["hdc"].rsplit(":", 1)
         yield Endpoint(host, int(port), [d["id"] for d in data["devices"]])
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop_process(process, 10)
         log.close()
 
 

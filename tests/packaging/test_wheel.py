@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from ohos_protocol.processes import stop_process
+
 REPO = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT = 300.0
 INSTALL_TIMEOUT = 600.0
@@ -87,12 +89,7 @@ def served(installed: Installed) -> Iterator[Path]:
             _wait_for_endpoints(endpoints, process, log_path)
             yield endpoints
         finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(15)
+            stop_process(process, 15)
 
 
 def _wait_for_endpoints(endpoints: Path, process: subprocess.Popen[bytes], log: Path) -> None:
