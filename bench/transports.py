@@ -21,7 +21,7 @@ from pathlib import Path
 from bench_common import PYTHON_ECHO, echo_samples, percentiles, time_calls
 
 from harness.registry import DeviceRegistry, RunOptions
-from ohos_protocol.names import TRANSPORTS
+from harness.transport.kinds import transport_names
 
 SINK = """
 import socket
@@ -83,7 +83,7 @@ def main() -> int:
     )
     registry = DeviceRegistry(RunOptions())
     try:
-        for kind in TRANSPORTS:
+        for kind in transport_names():
             size = int(args.push_mb * 1e6 / (16 if kind == "serial" else 1))
             figures = transport_figures(registry, kind, args.rounds, size)
             print(

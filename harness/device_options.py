@@ -13,12 +13,12 @@ from typing import Any
 
 from harness.emulator_program import DEFAULT_PROFILE
 from harness.registry import DEFAULT_LEASE_TIMEOUT, DeviceRegistry, RunOptions
-from ohos_protocol.names import TRANSPORTS
+from harness.transport.kinds import transport_names
 
 DEVICE_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("--inventory", {"metavar": "FILE",
                      "help": "device inventory (devices/*.yaml); without one, the embedded emulated device"}),
-    ("--transport", {"choices": TRANSPORTS,
+    ("--transport", {"choices": transport_names(),
                      "help": "reach the devices over this transport (default: each device's first)"}),
     ("--emulator-profile", {"default": DEFAULT_PROFILE,
                             "help": "behaviour profile of the embedded emulated device "

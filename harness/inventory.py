@@ -18,52 +18,25 @@ The endpoints file that `ohos-hil emulator serve` writes (``<state-dir>/endpoint
 ``--endpoints-file``) has this same shape, so it is an inventory of the served devices on whatever
 ports they got; an inventory of only ``endpoints: PATH`` reads its devices from such a file
 (devices/emulator.yaml does).
+
+Each transport reads its own entry under ``transports:`` (its registration in
+:mod:`harness.transport.kinds`); this module reads the rest.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness.errors import ConfigError
+from harness.transport.kinds import transport_kinds
+from harness.transport.target_fields import expand_path
 from harness.yamlfile import YamlFile, YamlPath, load_yaml
-from ohos_protocol.names import CAPABILITIES, TRANSPORTS
+from ohos_protocol.names import CAPABILITIES
 
-_HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-_:\[\]]+):(?P<port>\d{1,5})$")
-_SERIAL_URL = re.compile(r"^(/\S+|socket://\S+:\d+|rfc2217://\S+:\d+)$")
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _DEVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-
-
-@dataclass(frozen=True)
-class HdcTarget:
-    host: str
-    port: int
-    connect_key: str
-
-
-@dataclass(frozen=True)
-class SshTarget:
-    host: str
-    port: int
-    user: str
-    key_file: Path
-    known_hosts: Path | None
-    check_host_key: bool = True
-
-
-@dataclass(frozen=True)
-class SerialTarget:
-    url: str
-    baud: int = 115200
-    login_user: str | None = None
-    password_env: str | None = None
-    rfc2217: str | None = None  # the same console's RFC 2217 endpoint, when it has one (labgrid exports it)
-
-
-Target = HdcTarget | SshTarget | SerialTarget
 
 
 @dataclass(frozen=True)
@@ -71,14 +44,14 @@ class DeviceEntry:
     """One device of the inventory. ``transports`` keeps the file's order: the first is the default."""
 
     id: str
-    transports: dict[str, Target]
+    transports: dict[str, Any]
     capabilities: frozenset[str] = frozenset()
     shim_variants: tuple[str, ...] = ("default",)
     waivers: str | None = None
     description: str = ""
     source: str = ""
 
-    def target(self, kind: str | None) -> tuple[str, Target]:
+    def target(self, kind: str | None) -> tuple[str, Any]:
         """The transport ``kind`` (or the default one); ConfigError when the device has no such one."""
         chosen = kind or next(iter(self.transports))
         if chosen not in self.transports:
@@ -100,79 +73,6 @@ class Inventory:
             raise ConfigError(f"unknown device {device_id!r} (inventory {self.path} has: {known})") from None
 
 
-def _expand_path(doc: YamlFile, path: YamlPath, base: Path) -> Path:
-    text = doc.expect(path, str)
-
-    def variable(match: re.Match[str]) -> str:
-        value = os.environ.get(match.group(1)) or match.group(2)
-        if value is None:
-            raise doc.error(path, f"environment variable {match.group(1)} is not set")
-        return value
-
-    expanded = Path(_ENV_REF.sub(variable, text)).expanduser()
-    return expanded if expanded.is_absolute() else base / expanded
-
-
-def _host_port(doc: YamlFile, path: YamlPath) -> tuple[str, int]:
-    text = doc.expect(path, str)
-    match = _HOST_PORT.match(text)
-    if match is None or not 0 < int(match.group("port")) < 65536:
-        raise doc.error(path, f"expected host:port, got {text!r}")
-    return match.group("host").strip("[]"), int(match.group("port"))
-
-
-def _port(doc: YamlFile, path: YamlPath) -> int:
-    port = doc.expect(path, int)
-    if not 0 < port < 65536:
-        raise doc.error(path, f"port {port} is out of range 1..65535")
-    return port
-
-
-def _hdc(doc: YamlFile, path: YamlPath, base: Path) -> HdcTarget:
-    doc.mapping(path, required=("server", "connect_key"))
-    host, port = _host_port(doc, (*path, "server"))
-    key = doc.expect((*path, "connect_key"), str)
-    if not 0 < len(key.encode()) <= 32:
-        raise doc.error((*path, "connect_key"), "a connect key is 1 to 32 bytes")
-    return HdcTarget(host, port, key)
-
-
-def _ssh(doc: YamlFile, path: YamlPath, base: Path) -> SshTarget:
-    entry = doc.mapping(
-        path, required=("host", "user", "key_file"), optional=("port", "known_hosts", "check_host_key")
-    )
-    return SshTarget(
-        host=doc.expect((*path, "host"), str),
-        port=_port(doc, (*path, "port")) if "port" in entry else 22,
-        user=doc.expect((*path, "user"), str),
-        key_file=_expand_path(doc, (*path, "key_file"), base),
-        known_hosts=_expand_path(doc, (*path, "known_hosts"), base) if "known_hosts" in entry else None,
-        check_host_key=doc.optional(path, "check_host_key", bool, True),
-    )
-
-
-def _serial(doc: YamlFile, path: YamlPath, base: Path) -> SerialTarget:
-    # pty, socket and rfc2217: other endpoints of the same console (the emulator lists them all)
-    entry = doc.mapping(path, required=("url",), optional=("baud", "login", "pty", "socket", "rfc2217"))
-    url = doc.expect((*path, "url"), str)
-    if not _SERIAL_URL.match(url):
-        raise doc.error(
-            (*path, "url"), f"expected a device path, socket://host:port or rfc2217://host:port, got {url!r}"
-        )
-    user = password_env = None
-    if "login" in entry:
-        doc.mapping((*path, "login"), required=("user",), optional=("password_env",))
-        user = doc.expect((*path, "login", "user"), str)
-        password_env = doc.optional((*path, "login"), "password_env", str)
-    rfc2217 = doc.optional(path, "rfc2217", str)
-    if rfc2217 is not None and not rfc2217.startswith("rfc2217://"):
-        raise doc.error((*path, "rfc2217"), f"expected rfc2217://host:port, got {rfc2217!r}")
-    return SerialTarget(url, doc.optional(path, "baud", int, 115200), user, password_env, rfc2217)
-
-
-PARSERS = {"hdc": _hdc, "ssh": _ssh, "serial": _serial}
-
-
 def _device(doc: YamlFile, path: YamlPath, base: Path) -> DeviceEntry:
     doc.mapping(
         path,
@@ -183,9 +83,10 @@ def _device(doc: YamlFile, path: YamlPath, base: Path) -> DeviceEntry:
     if not _DEVICE_ID.match(device_id):
         raise doc.error((*path, "id"), f"device ids are letters, digits and . _ : - (got {device_id!r})")
     transports_path = (*path, "transports")
-    transports = doc.mapping(transports_path, optional=TRANSPORTS)
+    kinds = transport_kinds()
+    transports = doc.mapping(transports_path, optional=tuple(kinds))
     if not transports:
-        raise doc.error(transports_path, f"a device needs at least one transport of {', '.join(TRANSPORTS)}")
+        raise doc.error(transports_path, f"a device needs at least one transport of {', '.join(kinds)}")
     capabilities = doc.optional(path, "capabilities", list, [])
     for index in range(len(capabilities)):
         doc.choice((*path, "capabilities", index), sorted(CAPABILITIES))
@@ -194,7 +95,9 @@ def _device(doc: YamlFile, path: YamlPath, base: Path) -> DeviceEntry:
         doc.expect((*path, "shim_variants", index), str)
     return DeviceEntry(
         id=device_id,
-        transports={kind: PARSERS[kind](doc, (*transports_path, kind), base) for kind in transports},
+        transports={
+            kind: kinds[kind].read_target(doc, (*transports_path, kind), base) for kind in transports
+        },
         capabilities=frozenset(capabilities),
         shim_variants=tuple(variants) if variants is not None else ("default",),
         waivers=doc.optional(path, "waivers", str),
@@ -205,7 +108,7 @@ def _device(doc: YamlFile, path: YamlPath, base: Path) -> DeviceEntry:
 
 def _served(doc: YamlFile, path: Path) -> Inventory:
     """The inventory an `endpoints:` entry points at: what `ohos-hil emulator serve` wrote."""
-    endpoints = _expand_path(doc, ("endpoints",), path.parent)
+    endpoints = expand_path(doc, ("endpoints",), path.parent)
     if not endpoints.is_file():
         raise doc.error(
             ("endpoints",),

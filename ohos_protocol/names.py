@@ -4,6 +4,3 @@ from __future__ import annotations
 
 CAPABILITIES = frozenset({"battery_control", "network_control", "cloud_control", "root"})
 """What a device lets the harness control beyond the API under test."""
-
-TRANSPORTS = ("hdc", "ssh", "serial")
-"""The ways to reach a device, in the inventory's order of preference."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.inventory import DeviceEntry, HdcTarget, Inventory, SerialTarget, SshTarget
+from harness.inventory import DeviceEntry, Inventory
 from harness.labgrid import resources as names
+from harness.transport.hdc_target import HdcTarget
+from harness.transport.serial.target import SerialTarget
+from harness.transport.ssh.target import SshTarget
 
 
 def _serial(target: SerialTarget) -> tuple[str, dict[str, Any]]:

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ConfigError
-from harness.inventory import HdcTarget, SerialTarget, SshTarget, load_inventory
+from harness.inventory import load_inventory
+from harness.transport.hdc_target import HdcTarget
+from harness.transport.serial.target import SerialTarget
+from harness.transport.ssh.target import SshTarget
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORIES = REPO / "fixtures" / "inventories"
