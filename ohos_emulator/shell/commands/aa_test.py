@@ -6,10 +6,10 @@ Options are read as aa's RunAsTestCommand reads them: `-b`, `-p`, `-m` take a va
 `get bundle info failed`; the bundle's running app is killed; a stage-model bundle needs `-m` naming
 its module, else the test observer gets TestFinished(-1, reason) and aa prints that before failing.
 
-A bundle whose module has no test runner starts, prints nothing and never finishes, as on a device
-(the JS runtime finds no `ets/testrunner/<runner>` to call): aa waits `-w` seconds and says it timed
-out, or waits until the client goes away. The emulated bundles carry no test runner (docs/emulator.md,
-"aa test"). Source: ability_ability_runtime OpenHarmony-v4.0-Release `tools/aa/src/ability_command.cpp`
+A module with a test runner runs it (ohos_emulator/user_test.py). A module without one starts, prints
+nothing and never finishes, as on a device (the JS runtime finds no `ets/testrunner/<runner>` to
+call): aa waits `-w` seconds and says it timed out, or waits until the client goes away.
+Source: ability_ability_runtime OpenHarmony-v4.0-Release `tools/aa/src/ability_command.cpp`
 (RunAsTestCommand, StartUserTest), `tools/aa/include/ability_command.h` (HELP_MSG_TEST),
 `tools/aa/src/test_observer.cpp`, `services/abilitymgr/src/ability_manager_service.cpp` (StartUserTest),
 `services/appmgr/src/app_mgr_service_inner.cpp` (StartUserTestProcess, GetHapModuleInfoForTestRunner).
@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from ohos_emulator.shell.io import CommandContext
+from ohos_emulator.user_test import find_runner, run_user_test
 
 HELP_MSG_TEST = (
     "usage: aa test <options>\n"
@@ -105,6 +106,10 @@ def aa_test(ctx: CommandContext, args: list[str]) -> int:
         ctx.print(START_FAILED)
         return 0
     wait = int(params.get("-w", "0"))
+    hap = find_runner(ctx.device.apps, bundle, params["-s unittest"])
+    if hap is not None:
+        ctx.print(run_user_test(ctx.device.apps, bundle, hap, params, ctx.out, ctx.cancel, wait))
+        return 0
     ctx.cancel.wait(wait if wait > 0 else None)  # no test runner: nothing finishes the test
     if not ctx.cancel.is_set():
         ctx.print(TIMEOUT)
