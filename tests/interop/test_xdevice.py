@@ -18,17 +18,28 @@ import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from ohos_emulator.hap_package import write_hap
+from ohos_emulator.hap_package import build_hap_from_dir, write_hap
 
 if TYPE_CHECKING:
     from tests.interop.conftest import Endpoint
 
 SESSION = Path(__file__).with_name("xdevice_session.py")
+EXAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "test-bundles" / "cloudsync-example"
+EXAMPLE_BUNDLE = "com.ohoshil.example.cloudsynctest"
+EXAMPLE_TESTS = {
+    "GallerySyncTest": [
+        "constructsAGallerySync",
+        "startWithoutPermissionRejects201",
+        "stopWithoutPermissionRejects201",
+    ],
+    "DownloadTest": ["startWithoutPermissionRejects201", "stopWithoutPermissionRejects201"],
+}
 SESSION_DEADLINE = 90
 BUNDLE = "com.example.xdevicecheck"
 USER_CONFIG = """<user_config>
@@ -60,18 +71,23 @@ def _third_party_hap(path: Path) -> Path:
     return write_hap({"app": app, "module": module}, path)
 
 
+def _xdevice_work(farm: Endpoint, work: Path) -> dict[str, str]:
+    """A user_config.xml for ``farm`` in ``work``; the environment xdevice runs in."""
+    (work / "config").mkdir()
+    (work / "testcases").mkdir()
+    config = USER_CONFIG.format(host=farm.host, port=farm.port, work=work)
+    (work / "config" / "user_config.xml").write_text(config)
+    # Device.connector_command runs `hdc -t SERIAL` without -s for 127.0.0.1: the CLI finds the
+    # server through OHOS_HDC_SERVER_PORT, as it does for a user with a non-default port.
+    return {**os.environ, "OHOS_HDC_SERVER_PORT": str(farm.port)}
+
+
 @pytest.fixture(scope="module")
 def session(served_farm: Endpoint, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict]:
     """Every operation's result, by (operation, serial); discovery's serial is all of them."""
     work = tmp_path_factory.mktemp("xdevice")
-    (work / "config").mkdir()
-    (work / "testcases").mkdir()
-    config = USER_CONFIG.format(host=served_farm.host, port=served_farm.port, work=work)
-    (work / "config" / "user_config.xml").write_text(config)
+    env = _xdevice_work(served_farm, work)
     hap = _third_party_hap(work / "check.hap")
-    # Device.connector_command runs `hdc -t SERIAL` without -s for 127.0.0.1: the CLI finds the
-    # server through OHOS_HDC_SERVER_PORT, as it does for a user with a non-default port.
-    env = {**os.environ, "OHOS_HDC_SERVER_PORT": str(served_farm.port)}
     command = [sys.executable, str(SESSION), str(SESSION_DEADLINE), str(work), str(hap), BUNDLE]
     try:
         done = subprocess.run(
@@ -142,3 +158,46 @@ def test_xdevice_install_and_uninstall(session: dict, served_farm: Endpoint, ind
     uninstall = _result(session, "uninstall", serial)
     assert uninstall["output"] == "uninstall bundle successfully.\n", f"bm said {uninstall['output']!r}"
     assert not uninstall["listed"], f"{BUNDLE} is still in `bm dump -a` after uninstall"
+
+
+def test_xdevice_runs_the_example_ohjsunit_bundle(served_farm: Endpoint, tmp_path: Path) -> None:
+    """`xdevice run -l CloudSyncExample`: AppInstallKit installs the example test HAP, OHJSUnitTest
+    lists it (`-s dryRun true`), runs it with `aa test` and parses the OHOS_REPORT stream."""
+    env = _xdevice_work(served_farm, tmp_path)
+    build_hap_from_dir(EXAMPLE, tmp_path / "testcases" / "CloudSyncExample.hap")
+    driver = {
+        "type": "OHJSUnitTest",
+        "bundle-name": EXAMPLE_BUNDLE,
+        "module-name": "entry_test",
+        "shell-timeout": "60000",
+        "test-timeout": "30",
+    }
+    kit = {"type": "AppInstallKit", "test-file-name": ["CloudSyncExample.hap"], "cleanup-apps": "true"}
+    (tmp_path / "testcases" / "CloudSyncExample.json").write_text(
+        json.dumps({"driver": driver, "kits": [kit]})
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "xdevice",
+        "run",
+        "-l",
+        "CloudSyncExample",
+        "-rp",
+        str(tmp_path / "reports"),
+    ]
+    try:
+        done = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=SESSION_DEADLINE
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"`xdevice run` did not end in {SESSION_DEADLINE} s:\n{exc.stdout}")
+    result = tmp_path / "reports" / "result" / "CloudSyncExample.xml"
+    if not result.exists():
+        pytest.fail(f"xdevice wrote no {result} (exit {done.returncode}):\n" + done.stdout[-4000:])
+    suites = ET.parse(result).getroot()  # noqa: S314 (xdevice wrote it, in this test's own folder)
+    counts = {key: suites.get(key) for key in ("tests", "failures", "errors", "unavailable")}
+    assert counts == {"tests": "5", "failures": "0", "errors": "0", "unavailable": "0"}, counts
+    parsed = {suite.get("name"): [case.get("name") for case in suite.iter("testcase")] for suite in suites}
+    assert parsed == EXAMPLE_TESTS, f"xdevice parsed {parsed}"
+    assert all(case.get("result") == "true" for case in suites.iter("testcase"))
