@@ -32,10 +32,15 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[int(len(ordered) * 0.95)]
 
 
-def time_calls(call: Callable[[], object], rounds: int, warmup: int = 200) -> list[float]:
-    """Seconds per call, after ``warmup`` untimed calls."""
-    for _ in range(warmup):
+def time_calls(
+    call: Callable[[], object], rounds: int, warmup: int = 200, settle: float = 0.0
+) -> list[float]:
+    """Seconds per call, after ``warmup`` untimed calls and at least ``settle`` seconds of them."""
+    settled = time.perf_counter() + settle
+    done = 0
+    while done < warmup or time.perf_counter() < settled:
         call()
+        done += 1
     samples = []
     for _ in range(rounds):
         began = time.perf_counter()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -89,22 +90,31 @@ class MemorySampler(threading.Thread):
             self.harness_peak = max(self.harness_peak, harness)
 
 
-def run_farm(devices: int, transport: str) -> tuple[float, int, int, str]:
-    """(wall seconds, emulator peak RSS, harness peak RSS, pytest's last line) of one farm run."""
+def _children_cpu() -> float:
+    """User + system CPU seconds of every waited-for descendant so far (load-independent)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_farm(devices: int, transport: str) -> tuple[float, float, int, int, str]:
+    """(wall s, CPU s, emulator peak RSS, harness peak RSS, pytest's last line) of one farm run.
+
+    The CPU seconds are those of the whole run's process tree (pytest, its workers, the emulator
+    and every shim it started and reaped), counted when they are waited for."""
     command = [
         sys.executable, "-m", "pytest", "suites", "-q", "-p", "no:cacheprovider", "--transport", transport,
         "--emulated-devices", str(devices), "-n", str(devices),
     ]  # fmt: skip
-    began = time.monotonic()
+    began, cpu = time.monotonic(), _children_cpu()
     child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     sampler = MemorySampler(child.pid)
     sampler.start()
     output, _ = child.communicate(timeout=RUN_TIMEOUT)
-    wall = time.monotonic() - began
+    wall, cpu = time.monotonic() - began, _children_cpu() - cpu
     sampler.stop.set()
     sampler.join()
     last = output.strip().splitlines()[-1] if output.strip() else f"(exit {child.returncode})"
-    return wall, sampler.emulator_peak, sampler.harness_peak, last
+    return wall, cpu, sampler.emulator_peak, sampler.harness_peak, last
 
 
 def _timed_run(arguments: list[str], env: dict[str, str], home: Path) -> tuple[float, str]:
@@ -156,16 +166,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each labgrid case (default 2)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size]
-    print(f"farm: the full suites over {args.transport} on {os.cpu_count()} cores")
-    columns = ("devices", 7), ("wall s", 8), ("× one", 6), ("emulator+shims MiB/dev", 26), ("harness MiB", 12)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"farm: the full suites over {args.transport} on {os.cpu_count()} cores, load average {load}")
+    columns = (
+        ("devices", 7), ("wall s", 8), ("× one", 6), ("CPU s", 7), ("CPU s/dev", 10),
+        ("emulator+shims MiB/dev", 26), ("harness MiB", 12),
+    )  # fmt: skip
     print(" ".join(f"{name:>{width}}" for name, width in columns), " pytest")
     base = None
     for devices in sizes:
-        wall, emulator, harness, last = run_farm(devices, args.transport)
+        wall, cpu, emulator, harness, last = run_farm(devices, args.transport)
         base = base or wall
         print(
-            f"{devices:>7} {wall:>8.1f} {wall / base:>6.2f} {emulator / devices / 2**20:>26.1f} "
-            f"{harness / 2**20:>12.1f}  {last}",
+            f"{devices:>7} {wall:>8.1f} {wall / base:>6.2f} {cpu:>7.1f} {cpu / devices:>10.1f} "
+            f"{emulator / devices / 2**20:>26.1f} {harness / 2**20:>12.1f}  {last}",
             flush=True,
         )
     if args.coordinator:

@@ -8,8 +8,8 @@ Allure steps); the records themselves become the call-trace attachment.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,8 +71,7 @@ class Trace:
         """The records from ``mark`` on (those still kept)."""
         return self.records[max(0, mark - self._dropped) :]
 
-    @contextmanager
-    def action(self, kind: str, title: str, **details: Any) -> Iterator[TraceRecord]:
+    def action(self, kind: str, title: str, **details: Any) -> AbstractContextManager[TraceRecord]:
         """Run the body as one recorded action; set ``record.result`` inside to keep the outcome."""
         record = TraceRecord(
             kind=kind,
@@ -85,15 +84,42 @@ class Trace:
             del self.records[:let_go]
             self._dropped += let_go
         self.records.append(record)
-        began = time.perf_counter()
-        with ExitStack() as stack:
-            for listener in list(self._listeners):
-                stack.enter_context(listener(record) or nullcontext())
+        return _Action(record, list(self._listeners))
+
+
+class _Action:
+    """The body of one :meth:`Trace.action`: times it, records its error, runs the listeners around it.
+
+    A plain class rather than a generator context manager: it is on the path of every shim call.
+    """
+
+    __slots__ = ("_began", "_listeners", "_record", "_stack")
+
+    def __init__(self, record: TraceRecord, listeners: list[TraceListener]) -> None:
+        self._record = record
+        self._listeners = listeners
+        self._stack: ExitStack | None = None
+        self._began = 0.0
+
+    def __enter__(self) -> TraceRecord:
+        self._began = time.perf_counter()
+        if self._listeners:
+            stack = ExitStack()
             try:
-                yield record
+                for listener in self._listeners:
+                    stack.enter_context(listener(self._record) or nullcontext())
             except BaseException as exc:
-                record.error = redact(f"{type(exc).__name__}: {exc}")
+                stack.__exit__(type(exc), exc, exc.__traceback__)
                 raise
-            finally:
-                record.elapsed = time.perf_counter() - began
-                record.result = _redacted(record.result)
+            self._stack = stack
+        return self._record
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
+        record = self._record
+        if exc is not None:
+            record.error = redact(f"{type(exc).__name__}: {exc}")
+        record.elapsed = time.perf_counter() - self._began
+        record.result = _redacted(record.result)
+        if self._stack is not None:
+            return bool(self._stack.__exit__(kind, exc, tb))
+        return False

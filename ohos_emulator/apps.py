@@ -37,6 +37,7 @@ from ohos_protocol.processes import stop_process
 
 SHIM_DIR = Path(__file__).resolve().parent / "shim_node"
 SHIM_ENTRY = SHIM_DIR / "node-entry.js"
+TEST_ENTRY = SHIM_DIR / "test-entry.js"
 APP_DOMAIN = 0x0
 
 
@@ -81,8 +82,10 @@ class AbilityManager:
         ports: PortTable,
         hilog: Hilog,
         hello: dict[str, Any],
+        code_dir: Path | None = None,
     ) -> None:
         self._bundles = bundles
+        self._code_dir = code_dir
         self._changing = threading.Lock()
         self._samgr = samgr
         self._ports = ports
@@ -112,6 +115,7 @@ class AbilityManager:
                 bundle = self._bundles.check_install(manifest, replace)
                 self.force_stop(bundle.name)
                 self._bundles.add(bundle, manifest)
+                self._keep_code(bundle, hap_path)
         except BundleError as exc:
             self._bundles.log(f"install {source or hap_path} failed: {exc}", level="E")
             raise
@@ -125,10 +129,88 @@ class AbilityManager:
                 self._bundles.check_uninstall(bundle_name)
                 self.force_stop(bundle_name)
                 self._bundles.remove(bundle_name)
+                if self._code_dir is not None:
+                    shutil.rmtree(self._code_dir / bundle_name, ignore_errors=True)
         except BundleError as exc:
             self._bundles.log(f"uninstall {bundle_name} failed: {exc}", level="E")
             raise
         self._bundles.log(f"uninstalled {bundle_name}")
+
+    def _keep_code(self, bundle: BundleInfo, hap_path: Path) -> None:
+        """The installed HAP, where the bundle manager keeps it (`/data/app/el1/bundle/public/B/M.hap`)."""
+        if self._code_dir is None:
+            return
+        target = self._code_dir / bundle.name
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        shutil.copyfile(hap_path, target / f"{bundle.module}.hap")
+
+    def hap_of(self, bundle: BundleInfo) -> Path | None:
+        """The installed HAP of ``bundle``, if it was installed from one (pre-installed shims were not)."""
+        if self._code_dir is None:
+            return None
+        path = self._code_dir / bundle.name / f"{bundle.module}.hap"
+        return path if path.is_file() else None
+
+    def start_user_test(
+        self, bundle: BundleInfo, want: dict[str, Any], env: dict[str, str], finish_fd: int
+    ) -> RunningAbility:
+        """A process of ``bundle`` running its test runner (test-entry.js), as `aa test` starts it.
+
+        Its stdout is what the runner prints (aa prints it), its stderr the app's console (hilog);
+        ``finish_fd`` (inherited) is where finishTest writes.
+        """
+        node = shutil.which("node")
+        if node is None:
+            raise AbilityStartError("node.js is missing on the emulator host.")
+        call_parent, call_child = socket.socketpair()
+        event_parent, event_child = socket.socketpair()
+        fds = (call_child.fileno(), event_child.fileno(), finish_fd)
+        process = subprocess.Popen(
+            [node, str(TEST_ENTRY)],
+            cwd=SHIM_DIR,
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "OHOS_HIL_IPC": f"{fds[0]},{fds[1]}",
+                "OHOS_HIL_TEST_FINISH": str(finish_fd),
+                **env,
+            },
+            pass_fds=fds,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        call_child.close()
+        event_child.close()
+        running = RunningAbility(
+            bundle, "", process, self._bind_ipc(process, bundle, want, call_parent, event_parent)
+        )
+        threading.Thread(
+            target=self._pump_console, args=(running,), name=f"test-{process.pid}", daemon=True
+        ).start()
+        return running
+
+    def _bind_ipc(
+        self,
+        process: subprocess.Popen[bytes],
+        bundle: BundleInfo,
+        want: dict[str, Any],
+        call: socket.socket,
+        event: socket.socket,
+    ) -> ProcessIpc:
+        """The started IPC of ``process``, which runs as ``bundle`` (its caller identity) with ``want``."""
+        caller = Caller(process.pid, bundle.name, bundle.apl, bundle.system_app, bundle.permissions)
+        ipc = ProcessIpc(
+            caller, {**self._hello, "want": want}, call, event, self._samgr, self._ports, self._hilog
+        )
+        ipc.start()
+        return ipc
+
+    def _pump_console(self, running: RunningAbility) -> None:
+        assert running.process.stderr is not None
+        for raw in running.process.stderr:
+            text = raw.decode("utf-8", "replace").rstrip("\n")
+            self._hilog.write(running.bundle.name, text, domain=APP_DOMAIN, pid=running.pid)
 
     def running(self) -> list[RunningAbility]:
         with self._lock:
@@ -196,18 +278,8 @@ class AbilityManager:
     ) -> RunningAbility:
         runtime = self._take_runtime(node)
         process, call_parent, event_parent = runtime.process, runtime.call, runtime.event
-        caller = Caller(process.pid, bundle.name, bundle.apl, bundle.system_app, bundle.permissions)
         want = self._want(bundle, ability, parameters)
-        ipc = ProcessIpc(
-            caller,
-            {**self._hello, "want": want},
-            call_parent,
-            event_parent,
-            self._samgr,
-            self._ports,
-            self._hilog,
-        )
-        ipc.start()
+        ipc = self._bind_ipc(process, bundle, want, call_parent, event_parent)
         running = RunningAbility(bundle, ability, process, ipc)
         threading.Thread(
             target=self._pump_output, args=(running,), name=f"app-{process.pid}", daemon=True

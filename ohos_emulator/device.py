@@ -96,7 +96,12 @@ class EmulatedDevice:
             "napi": self.profile.napi,
         }
         self.apps = AbilityManager(
-            BundleRegistry(self.state, self.hilog, config.hap_dir), self.samgr, self.ports, self.hilog, hello
+            BundleRegistry(self.state, self.hilog, config.hap_dir),
+            self.samgr,
+            self.ports,
+            self.hilog,
+            hello,
+            code_dir=self.fs.host_path("/data/app/el1/bundle/public"),
         )
         self.commands = all_commands()
         if seeded and seeded.device_change:

@@ -143,14 +143,27 @@ def _names(entries: list[Any], where: str) -> tuple[str, ...]:
 # -- writing -----------------------------------------------------------------------------------------
 
 
-def write_hap(document: dict[str, Any], out_path: Path) -> Path:
-    """A HAP at ``out_path`` holding ``document`` as its `module.json` and a `pack.info` made from it."""
+def write_hap(document: dict[str, Any], out_path: Path, code: dict[str, bytes] | None = None) -> Path:
+    """A HAP at ``out_path`` holding ``document`` as its `module.json`, a `pack.info` made from it,
+    and ``code`` (archive name -> bytes: the module's `ets/` files)."""
     manifest = parse_manifest(document, "the manifest to write")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MODULE_JSON, json.dumps(document, indent=2, ensure_ascii=False))
         archive.writestr(PACK_INFO, json.dumps(_pack_info(manifest), indent=2, ensure_ascii=False))
+        for name, data in sorted((code or {}).items()):
+            archive.writestr(name, data)
     return out_path
+
+
+def build_hap_from_dir(source: Path, out_path: Path) -> Path:
+    """The HAP of a module folder: its `module.json` and every file under its `ets/` (JS sources, which
+    the emulated device runs where the SDK's HAPs hold compiled `.abc`). fixtures/test-bundles has one."""
+    document = json.loads((source / MODULE_JSON).read_text(encoding="utf-8"))
+    files = sorted(path for path in (source / "ets").rglob("*") if path.is_file())
+    return write_hap(
+        document, out_path, {path.relative_to(source).as_posix(): path.read_bytes() for path in files}
+    )
 
 
 def _pack_info(manifest: HapManifest) -> dict[str, Any]:

@@ -13,4 +13,6 @@ _TOKEN_ARGUMENT = re.compile(r"(--ps\s+token\s+)(?:'[^']*'|\"[^\"]*\"|\S+)")
 
 def redact(text: str) -> str:
     """``text`` with the value of every shim launch token (`--ps token VALUE`) replaced."""
+    if "token" not in text:  # the common case, without running the pattern
+        return text
     return _TOKEN_ARGUMENT.sub(rf"\g<1>{REDACTED}", text)

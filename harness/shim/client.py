@@ -210,9 +210,7 @@ class ShimClient:
         """``new module[cls](*args)``: the object, or the ``thrown`` Outcome when the constructor threw."""
         params = {"module": module, "class": cls, "args": encode_value(list(args))}
         title = f"new {cls}({_render_args(args)})"
-        outcome = Outcome.from_wire(
-            self._request("object.create", params, self.rpc_timeout, title, _outcome_summary)
-        )
+        outcome = self._outcome_request("object.create", params, self.rpc_timeout, title)
         if outcome.kind == "returned" and outcome.handle is not None:
             return RemoteObject(self, module, cls, outcome.handle)
         return outcome
@@ -245,7 +243,18 @@ class ShimClient:
             params["timeoutMs"] = round(wait * 1000)
         title = f"{label}.{member}({_render_args(args)}) [{style}]"
         budget = self.rpc_timeout + (wait if style != "sync" else 0.0)
-        return Outcome.from_wire(self._request("object.invoke", params, budget, title, _outcome_summary))
+        return self._outcome_request("object.invoke", params, budget, title)
+
+    def _outcome_request(self, method: str, params: dict[str, Any], budget: float, title: str) -> Outcome:
+        """A request whose result is an outcome, decoded once for the trace and the caller."""
+        decoded: list[Outcome] = []
+
+        def summary(result: dict[str, Any]) -> str:
+            decoded.append(Outcome.from_wire(result))
+            return decoded[0].summary()
+
+        self._request(method, params, budget, title, summary)
+        return decoded[0]
 
     def release(self, obj: RemoteObject) -> None:
         """Free the device-side object."""
@@ -363,10 +372,6 @@ class ShimClient:
 
 def _render_args(args: tuple[Any, ...]) -> str:
     return ", ".join(render_value(arg, 40) for arg in args)
-
-
-def _outcome_summary(result: dict[str, Any]) -> str:
-    return Outcome.from_wire(result).summary()
 
 
 def _event_summary(result: dict[str, Any]) -> str:

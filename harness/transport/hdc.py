@@ -60,12 +60,16 @@ class ForwardStream:
         self.device_port = forward.device_port
 
     def sendall(self, data: bytes) -> None:
-        with self._errors("send"):
+        try:
             self._sock.sendall(data)
+        except OSError as exc:  # no context manager here: this is on the path of every shim call
+            raise self._error("send", exc) from None
 
     def recv(self, bufsize: int) -> bytes:
-        with self._errors("receive"):
+        try:
             return self._sock.recv(bufsize)
+        except OSError as exc:
+            raise self._error("receive", exc) from None
 
     def settimeout(self, timeout: float | None) -> None:
         self._sock.settimeout(timeout)
@@ -84,19 +88,13 @@ class ForwardStream:
         self._forward = None
         self.close()
 
-    @contextlib.contextmanager
-    def _errors(self, what: str) -> Iterator[None]:
+    def _error(self, what: str, exc: OSError) -> TransportError:
         port, device = self.device_port, self._transport.device_id
-        try:
-            yield
-        except TimeoutError:
-            raise TransportTimeout(
+        if isinstance(exc, TimeoutError):
+            return TransportTimeout(
                 f"{what} on device port {port} timed out", device=device, transport=TRANSPORT
-            ) from None
-        except OSError as exc:
-            raise ConnectionLost(
-                f"{what} on device port {port}: {exc}", device=device, transport=TRANSPORT
-            ) from None
+            )
+        return ConnectionLost(f"{what} on device port {port}: {exc}", device=device, transport=TRANSPORT)
 
     def __enter__(self) -> ForwardStream:
         return self

@@ -4,7 +4,7 @@
 import { ShimCore } from '../../ohos_protocol/shim_js/core.js';
 import { createEmulatedModules } from './emulated/index.js';
 import { IpcClient } from './ipc-client.js';
-import { epochMs, serveCore } from '../../ohos_protocol/shim_js/tcp-server.js';
+import { epochMs, listenForCore } from '../../ohos_protocol/shim_js/tcp-server.js';
 
 const SHIM_VERSION = '0.1.0';
 function log(text) {
@@ -31,13 +31,18 @@ function tokenOf(want) {
 }
 
 async function main() {
+  // The listener and the event channel come first, before the hello that waits for an ability to
+  // be handed to this runtime (a runtime started ahead): that work is off the start's path. The
+  // device port is bound (IPC listen) only once the core serves, so no connection reaches the
+  // listener before; no event is dispatched before the handlers below are in (no await between).
+  const listener = await listenForCore();
   const ipc = IpcClient.fromEnv(process.env.OHOS_HIL_IPC, (reason) => {
     log(`shim: IPC ${reason}; exiting`);
     process.exit(0);
   });
+  ipc.listenForEvents();
   const hello = ipc.request({ op: 'hello', pid: process.pid });
   const modules = createEmulatedModules(ipc, hello.napi);
-  ipc.listenForEvents();
   const bundle = hello.caller.bundle;
   const core = new ShimCore({
     platform: 'node-emulated',
@@ -54,8 +59,8 @@ async function main() {
   core.authorize(tokenOf(hello.want));
   ipc.on('newWant', (want) => core.authorize(tokenOf(want)));
   const devicePort = devicePortOf(hello.want);
-  const server = await serveCore(core);
-  const reply = ipc.request({ op: 'listen', devicePort, hostPort: server.address().port });
+  listener.attach(core);
+  const reply = ipc.request({ op: 'listen', devicePort, hostPort: listener.server.address().port });
   if (reply.errno) {
     log(`shim: cannot listen on device port ${devicePort}: ${reply.errno}`);
     process.exit(1);

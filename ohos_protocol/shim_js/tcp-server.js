@@ -3,8 +3,23 @@
 import net from 'node:net';
 
 /** Listen on 127.0.0.1:`port` (0 = any free port); resolves with the listening net.Server. */
-export function serveCore(core, port = 0) {
+export async function serveCore(core, port = 0) {
+  const listener = await listenForCore(port);
+  listener.attach(core);
+  return listener.server;
+}
+
+/**
+ * Listen on 127.0.0.1:`port` before the core exists (a runtime started ahead of its ability);
+ * resolves with `{ server, attach(core) }`. A connection before `attach` is closed at once.
+ */
+export function listenForCore(port = 0) {
+  let core = null;
   const server = net.createServer((socket) => {
+    if (core === null) {
+      socket.destroy();
+      return;
+    }
     socket.setNoDelay(true);
     socket.setEncoding('utf8');
     const connection = core.connection(
@@ -19,7 +34,12 @@ export function serveCore(core, port = 0) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
-      resolve(server);
+      resolve({
+        server,
+        attach: (ready) => {
+          core = ready;
+        },
+      });
     });
   });
 }

@@ -9,6 +9,7 @@ import re
 
 from ohos_emulator.apps import AbilityStartError
 from ohos_emulator.services.network import INTERFACES
+from ohos_emulator.shell.commands.aa_test import aa_test
 from ohos_emulator.shell.io import CommandContext
 
 HIDUMPER_RULE = "-" * 31
@@ -130,6 +131,8 @@ def aa(ctx: CommandContext) -> int:
             return 1
         ctx.print("start ability successfully.\n")
         return 0
+    if args[:1] == ["test"]:
+        return aa_test(ctx, args[1:])
     if args[:1] == ["force-stop"] and len(args) == 2:
         apps.force_stop(args[1])
         ctx.print("force stop process successfully.\n")
@@ -143,6 +146,7 @@ def aa(ctx: CommandContext) -> int:
         return 0
     ctx.print(
         "usage: aa start -a <ability> -b <bundle> [-m <module>] [--pi|--ps|--pb <key> <value>]\n"
+        "       aa test -b <bundle> -m <module> -s unittest <test-runner> [-w <wait-time>]\n"
         "       aa force-stop <bundle>\n       aa dump -l\n"
     )
     return 1
