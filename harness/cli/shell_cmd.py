@@ -43,15 +43,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     shell.set_defaults(func=shell_command)
 
 
-def _options_parser() -> argparse.ArgumentParser:
+def _options_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Action]]:
+    """The parser of the options after DEVICE, and its actions by flag (kept as they are added)."""
     parser = argparse.ArgumentParser(prog="ohos-hil shell", usage=USAGE, add_help=False)
-    _add_options(parser.add_argument)
-    return parser
+    actions: dict[str, argparse.Action] = {}
+
+    def add(*names: str, **kwargs: Any) -> argparse.Action:
+        action = parser.add_argument(*names, **kwargs)
+        actions.update(dict.fromkeys(action.option_strings, action))
+        return action
+
+    _add_options(add)
+    return parser, actions
 
 
-def split_command(words: list[str], parser: argparse.ArgumentParser) -> tuple[list[str], list[str]]:
+def split_command(words: list[str], actions: dict[str, argparse.Action]) -> tuple[list[str], list[str]]:
     """(the options right after DEVICE, the command): options are taken while the words are ours."""
-    actions = {flag: action for action in parser._actions for flag in action.option_strings}
     index = 0
     while index < len(words) and (action := actions.get(words[index].split("=", 1)[0])) is not None:
         index += 1 if action.nargs == 0 or "=" in words[index] else 2
@@ -60,8 +67,8 @@ def split_command(words: list[str], parser: argparse.ArgumentParser) -> tuple[li
 
 
 def shell_command(args: argparse.Namespace) -> int:
-    parser = _options_parser()
-    options, words = split_command(args.words, parser)
+    parser, actions = _options_parser()
+    options, words = split_command(args.words, actions)
     parser.parse_args(options, namespace=args)
     if not words:
         print(f"ohos-hil shell: no command given ({USAGE})", file=sys.stderr)
