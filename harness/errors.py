@@ -67,11 +67,16 @@ class EventTimeout(SpecDeviation):
     """An event the spec requires did not arrive within the wait (the device itself is healthy)."""
 
 
+class LeaseError(InfrastructureError):
+    """Another process holds the device's lease (names it: pid, host, since when)."""
+
+
 def infrastructure_kind(error: BaseException) -> str:
     """What part of the lab failed, in words a report groups by (``""`` for a spec deviation).
 
-    ``transport lost``, ``timeout``, ``transport``, ``shim``, ``device health``, ``set-up`` (the
-    user's input), or ``harness`` (any other exception: a bug of the harness or of a test).
+    ``transport lost``, ``timeout``, ``transport``, ``shim``, ``device health``, ``lease`` (another
+    process holds the device), ``set-up`` (the user's input), or ``harness`` (any other exception: a
+    bug of the harness or of a test).
     """
     kinds: tuple[tuple[type[BaseException], str], ...] = (
         (AssertionError, ""),
@@ -81,10 +86,7 @@ def infrastructure_kind(error: BaseException) -> str:
         (ShimError, "shim"),
         (DeviceHealthError, "device health"),
         (DeviceCommandError, "device health"),
+        (LeaseError, "lease"),
         (ConfigError, "set-up"),
     )
     return next((kind for cls, kind in kinds if isinstance(error, cls)), "harness")
-
-
-class LeaseError(InfrastructureError):
-    """Another process holds the device's lease (names it: pid, host, since when)."""

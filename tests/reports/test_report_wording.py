@@ -15,6 +15,7 @@ from cli_runs import DEVIATING_TITLE, PASSING_TITLE, CliRun
 from harness.errors import (
     ConnectionLost,
     DeviceHealthError,
+    LeaseError,
     ShimError,
     SpecDeviation,
     TransportTimeout,
@@ -116,6 +117,7 @@ def test_a_waived_failure_becomes_a_known_deviation_that_the_report_accepts():
         (TransportTimeout("no answer"), "timeout"),
         (ShimError("no handshake"), "shim"),
         (DeviceHealthError("not booted"), "device health"),
+        (LeaseError("held by pid 7 on host h since 10:00"), "lease"),
         (KeyError("x"), "harness"),
         (SpecDeviation("x"), ""),
     ],
