@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ohos_protocol
 from ohos_emulator.bm_errors import BundleError
 from ohos_emulator.bundle_registry import BundleRegistry
 from ohos_emulator.bundles import BundleInfo
@@ -38,7 +39,11 @@ from ohos_protocol.processes import stop_process
 SHIM_DIR = Path(__file__).resolve().parent / "shim_node"
 SHIM_ENTRY = SHIM_DIR / "node-entry.js"
 TEST_ENTRY = SHIM_DIR / "test-entry.js"
+PROTOCOL_JS = Path(ohos_protocol.__file__).resolve().parent / "shim_js"
 APP_DOMAIN = 0x0
+# Node's permission model for a test bundle's process. Workers stay allowed because the module loader
+# (test-loader.js) runs in one; a worker is under the same permissions as its process.
+_SANDBOX = ("--experimental-permission", "--allow-worker")
 
 
 class AbilityStartError(Exception):
@@ -153,12 +158,20 @@ class AbilityManager:
         return path if path.is_file() else None
 
     def start_user_test(
-        self, bundle: BundleInfo, want: dict[str, Any], env: dict[str, str], finish_fd: int
+        self,
+        bundle: BundleInfo,
+        want: dict[str, Any],
+        env: dict[str, str],
+        finish_fd: int,
+        code_dir: Path,
     ) -> RunningAbility:
         """A process of ``bundle`` running its test runner (test-entry.js), as `aa test` starts it.
 
         Its stdout is what the runner prints (aa prints it), its stderr the app's console (hilog);
-        ``finish_fd`` (inherited) is where finishTest writes.
+        ``finish_fd`` (inherited) is where finishTest writes. The bundle's code (``code_dir``) comes
+        from whoever installed it, so it runs under Node's permission model: it may read only its own
+        code and the emulated modules, and may not write files, spawn processes or start workers
+        (an app on a device cannot reach the host either).
         """
         node = shutil.which("node")
         if node is None:
@@ -167,7 +180,7 @@ class AbilityManager:
         event_parent, event_child = socket.socketpair()
         fds = (call_child.fileno(), event_child.fileno(), finish_fd)
         process = subprocess.Popen(
-            [node, str(TEST_ENTRY)],
+            [node, *_SANDBOX, *_readable(code_dir), str(TEST_ENTRY)],
             cwd=SHIM_DIR,
             env={
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -335,3 +348,8 @@ class AbilityManager:
             spare, self._spare = self._spare, None
         if spare is not None:
             spare.discard()
+
+
+def _readable(code_dir: Path) -> list[str]:
+    """The --allow-fs-read flags of a test process: its code and the JS it imports (one per folder)."""
+    return [f"--allow-fs-read={path.resolve()}/" for path in (code_dir, SHIM_DIR, PROTOCOL_JS)]

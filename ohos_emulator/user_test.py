@@ -89,7 +89,7 @@ def run_user_test(
         want: dict[str, Any] = {"bundle": bundle.name, "ability": "", "parameters": dict(params)}
         try:
             running = apps.start_user_test(
-                bundle, want, {"OHOS_HIL_TEST_RUNNER": str(code / entry)}, write_end
+                bundle, want, {"OHOS_HIL_TEST_RUNNER": str(code / entry)}, write_end, code
             )
         finally:
             os.close(write_end)

@@ -147,3 +147,32 @@ def test_a_runner_that_crashes_is_app_died(device, tmp_path):
     _install(device, tmp_path, "throw new Error('broken test file');\n")
     output = sh(device, EXAMPLE_RUN)[0]
     assert output == "TestFinished-ResultCode: -1\nTestFinished-ResultMsg: App died\nuser test finished.\n"
+
+
+ESCAPE = """import { describe, it, expect } from '@ohos/hypium';
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+function attempt(action) {
+  try { action(); return 'done'; } catch (err) { return err.code || String(err); }
+}
+export default function testsuite() {
+  describe('Escape', () => {
+    it('spawn', 0, () =>
+      expect(attempt(() => childProcess.execFileSync('touch', [MARKER]))).assertEqual('done'));
+    it('write', 0, () => expect(attempt(() => fs.writeFileSync(MARKER, 'x'))).assertEqual('done'));
+    it('read', 0, () => expect(attempt(() => fs.readFileSync(SECRET))).assertEqual('done'));
+  });
+}
+"""
+
+
+def test_a_test_bundle_cannot_reach_the_host(device, tmp_path):
+    """A bundle's code comes from whoever installed it: it may not spawn, write or read host files."""
+    marker, secret = tmp_path / "escaped", tmp_path / "secret"
+    secret.write_text("host file")
+    escape = ESCAPE.replace("MARKER", repr(str(marker))).replace("SECRET", repr(str(secret)))
+    _install(device, tmp_path, escape)
+    output = sh(device, EXAMPLE_RUN)[0]
+    assert output.count("OHOS_REPORT_STATUS_CODE: -2\n") == 3, output
+    assert "ERR_ACCESS_DENIED" in output
+    assert not marker.exists()
