@@ -18,6 +18,7 @@ from harness.trace import Trace
 from harness.transport.ssh import SshTransport
 from ohos_emulator.device import DeviceConfig, EmulatedDevice
 from ohos_emulator.fronts.hdc_server import HdcServer
+from ohos_emulator.fronts.limits import DEFAULT_LIMITS, FrontLimits
 from ohos_emulator.fronts.serial import SerialConsole
 from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys, write_known_hosts
 from ohos_emulator.fronts.ssh_server import SshServer
@@ -127,9 +128,13 @@ def make_ssh_server(ssh_keys: SshKeyFiles) -> Iterator[Callable[..., SshServer]]
     """Start SSH servers for a device (port 0 unless given), known_hosts written; closed at teardown."""
     servers: list[SshServer] = []
 
-    def make(device: EmulatedDevice, port: int = 0) -> SshServer:
+    def make(device: EmulatedDevice, port: int = 0, limits: FrontLimits = DEFAULT_LIMITS) -> SshServer:
         server = SshServer(
-            device, port=port, host_key=ssh_keys.load_host_key(), authorized_keys=ssh_keys.client_public_key
+            device,
+            port=port,
+            host_key=ssh_keys.load_host_key(),
+            authorized_keys=ssh_keys.client_public_key,
+            limits=limits,
         ).start()
         servers.append(server)
         write_known_hosts(ssh_keys, *server.address)

@@ -7,7 +7,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import paramiko
@@ -15,6 +15,7 @@ import pytest
 from waiting import wait_for
 
 from ohos_emulator.device import EmulatedDevice
+from ohos_emulator.fronts.limits import FrontLimits
 from ohos_emulator.fronts.ssh_keys import SshKeyFiles, ensure_keys
 from ohos_emulator.fronts.ssh_server import SshServer
 
@@ -273,3 +274,34 @@ def test_shell_without_a_pty_is_refused(client: paramiko.SSHClient) -> None:
     with pytest.raises(paramiko.SSHException):
         channel.invoke_shell()
     channel.close()
+
+
+def test_channels_over_the_cap_are_refused_and_a_closed_one_frees_its_place(
+    make_ssh_server: Callable[..., SshServer], device: EmulatedDevice, ssh_keys: SshKeyFiles
+) -> None:
+    server = make_ssh_server(device, limits=FrontLimits(max_channels=2))
+    client = connect(server, ssh_keys)
+    try:
+        transport = client.get_transport()
+        assert transport is not None
+        first, second = transport.open_session(timeout=TIMEOUT), transport.open_session(timeout=TIMEOUT)
+        with pytest.raises(paramiko.ChannelException) as refused:
+            transport.open_session(timeout=TIMEOUT)
+        assert refused.value.code == paramiko.OPEN_FAILED_RESOURCE_SHORTAGE
+        first.close()
+        # The place frees once the server's connection loop has taken the first channel over.
+        results: list[tuple[bytes, bytes, int]] = []
+        assert wait_for(lambda: _opens(lambda: results.append(execute(client, "echo again"))), TIMEOUT)
+        assert results == [(b"again\n", b"", 0)]
+        second.close()
+    finally:
+        client.close()
+
+
+def _opens(action: Callable[[], object]) -> bool:
+    """Whether ``action`` got its channel (False when the server refused to open one)."""
+    try:
+        action()
+    except paramiko.ChannelException:
+        return False
+    return True

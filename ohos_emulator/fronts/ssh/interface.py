@@ -56,6 +56,8 @@ class DeviceServerInterface(paramiko.ServerInterface):
         self._ptys: weakref.WeakSet[paramiko.Channel] = weakref.WeakSet()  # forgotten with the channel
         self._claimed: weakref.WeakSet[paramiko.Channel] = weakref.WeakSet()
         self._forwards: dict[int, socket.socket] = {}
+        # The channels this connection let open, by id: None until the connection loop accepts it.
+        self._opened: dict[int, paramiko.Channel | None] = {}
 
     # -- auth -----------------------------------------------------------------------------------------
     def get_allowed_auths(self, username: str) -> str:
@@ -77,14 +79,23 @@ class DeviceServerInterface(paramiko.ServerInterface):
     def check_channel_request(self, kind: str, chanid: int) -> int:
         if kind != "session":
             return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
-        return paramiko.OPEN_SUCCEEDED if self._channel_room() else paramiko.OPEN_FAILED_RESOURCE_SHORTAGE
+        return (
+            paramiko.OPEN_SUCCEEDED if self._channel_room(chanid) else paramiko.OPEN_FAILED_RESOURCE_SHORTAGE
+        )
 
-    def _channel_room(self) -> bool:
-        """Whether one more channel may open on this connection (at most ``max_channels`` at once)."""
-        # paramiko asks before it registers the new channel, so the map holds only the open ones.
-        open_now = sum(1 for channel in self._transport._channels.values() if not channel.closed)
-        if open_now < self._max_channels:
-            return True
+    def _channel_room(self, chanid: int) -> bool:
+        """Whether channel ``chanid`` may open (at most ``max_channels`` at once); if so it counts.
+
+        Counted from the public hooks: an open request adds the id, the connection loop's accept
+        hands over the channel, and a channel counts until it is closed.
+        """
+        with self._lock:
+            self._opened = {
+                key: channel for key, channel in self._opened.items() if channel is None or not channel.closed
+            }
+            if len(self._opened) < self._max_channels:
+                self._opened[chanid] = None
+                return True
         log.warning(
             "ssh %s: %d channels open on one connection (the limit); refused a channel",
             self._device.serial,
@@ -92,13 +103,24 @@ class DeviceServerInterface(paramiko.ServerInterface):
         )
         return False
 
+    def _not_opened(self, chanid: int) -> None:
+        """Channel ``chanid`` was refused after all: it does not count."""
+        with self._lock:
+            self._opened.pop(chanid, None)
+
     def _claim(self, channel: paramiko.Channel) -> bool:
         """True for the first exec/shell/subsystem request of a channel, False for any later one."""
         with self._lock:
+            self._known(channel)
             if channel in self._claimed:
                 return False
             self._claimed.add(channel)
             return True
+
+    def _known(self, channel: paramiko.Channel) -> None:
+        """Hold ``channel`` for the count from its first request on (the lock is held)."""
+        if channel.get_id() in self._opened:
+            self._opened[channel.get_id()] = channel
 
     def check_channel_exec_request(self, channel: paramiko.Channel, command: bytes) -> bool:
         if not self._claim(channel):
@@ -157,12 +179,14 @@ class DeviceServerInterface(paramiko.ServerInterface):
         self, chanid: int, origin: tuple[str, int], destination: tuple[str, int]
     ) -> int:
         host, port = destination
-        if not self._channel_room():
+        if not self._channel_room(chanid):
             return paramiko.OPEN_FAILED_RESOURCE_SHORTAGE
         sock = open_device_port(self._device, host, port)
         if isinstance(sock, int):
+            self._not_opened(chanid)
             return sock
         if not self._resources.track(sock):
+            self._not_opened(chanid)
             return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
         with self._lock:
             self._forwards[chanid] = sock
@@ -171,6 +195,7 @@ class DeviceServerInterface(paramiko.ServerInterface):
     def channel_accepted(self, channel: paramiko.Channel) -> None:
         """A channel the connection loop accepted: start its relay if it is a direct-tcpip one."""
         with self._lock:
+            self._known(channel)
             sock = self._forwards.pop(channel.get_id(), None)
         if sock is not None:
             Relay(self._resources, channel, sock).start()
